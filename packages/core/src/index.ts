@@ -126,7 +126,7 @@ export { ContactService, isIdentityTaken } from './identity/contact-service.js';
 export { buildCustomerTimeline } from './identity/customer-timeline.js';
 
 // Audit, security
-export { createAuditLog, hashAuditEntry } from './audit/audit-log.js';
+export { auditAppendInputSchema, createAuditLog, hashAuditEntry } from './audit/audit-log.js';
 export { canonicalJson } from './audit/canonical-json.js';
 export { createHmacHasher, GENESIS_HASH, MIN_HMAC_KEY_BYTES, sha256Hex } from './audit/hash.js';
 export { findPii, maskCardNumber, maskEmail, maskIdNumber, maskPhone, maskText } from './security/masking.js';

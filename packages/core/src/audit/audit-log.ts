@@ -27,12 +27,13 @@ import { createHmacHasher, GENESIS_HASH, sha256Hex, type TextHasher } from './ha
  * `headHash` and `count` somewhere else (a log shipper, a daily anchor) to catch it.
  */
 
-const appendInputSchema = auditEntrySchema
+/** What callers pass to `AuditLog.append`: actor, action, resource and optional changes and details. */
+export const auditAppendInputSchema = auditEntrySchema
   .pick({ actor: true, action: true, resource: true, changes: true, details: true })
   .strict();
 
 /** What a caller records; the log adds tenant, `seq`, `id`, `at` and the hashes. */
-export type AuditAppendInput = z.input<typeof appendInputSchema>;
+export type AuditAppendInput = z.input<typeof auditAppendInputSchema>;
 
 /** Result of {@link AuditLog.verify}. On failure, `seq` is the first bad entry. */
 export type AuditVerifyResult =
@@ -174,7 +175,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     return run;
   }
 
-  async function appendNow(tenantId: string, input: z.output<typeof appendInputSchema>): Promise<AuditEntry> {
+  async function appendNow(tenantId: string, input: z.output<typeof auditAppendInputSchema>): Promise<AuditEntry> {
     const id = generateId();
     let lastConflict: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -230,7 +231,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     async append(tenantId, input) {
       // Validate before queueing, so bad input fails fast and never holds the queue.
       const tenant = parseInput(tenantIdSchema, tenantId, 'tenant id');
-      const parsed = parseInput(appendInputSchema, input, 'audit entry');
+      const parsed = parseInput(auditAppendInputSchema, input, 'audit entry');
       return serialised(tenant, () => appendNow(tenant, parsed));
     },
 
