@@ -138,14 +138,9 @@ export {
   generateFieldKey,
   isFieldToken,
 } from './security/field-encryption.js';
-export {
-  actionSchema,
-  BUILT_IN_ROLES,
-  createPolicy,
-  GRANT_PERMISSION,
-  permissionPatternSchema,
-  roleNameSchema,
-} from './security/rbac.js';
+export { actionSchema, GRANT_PERMISSION, permissionPatternSchema, roleNameSchema } from './security/rbac/rbac-types.js';
+export { BUILT_IN_ROLES } from './security/rbac/built-in-roles.js';
+export { createPolicy } from './security/rbac/create-policy.js';
 
 // Composition
 export { TenantService } from './services/tenant-service.js';
@@ -271,6 +266,6 @@ export type {
   Resource,
   RoleDefinition,
   TemporaryGrant,
-} from './security/rbac.js';
+} from './security/rbac/rbac-types.js';
 export type { ServiceDeps } from './services/service-deps.js';
 export type { Hotline, HotlineOptions } from './services/create-hotline.js';

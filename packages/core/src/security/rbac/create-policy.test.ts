@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../clock/simulated-clock.js';
-import { ForbiddenError, ValidationError } from '../errors/hotline-error.js';
-import { BUILT_IN_ROLES, createPolicy, type Principal, type Resource, type TemporaryGrant } from './rbac.js';
+import { SimulatedClock } from '../../clock/simulated-clock.js';
+import { ForbiddenError, ValidationError } from '../../errors/hotline-error.js';
+import { BUILT_IN_ROLES } from './built-in-roles.js';
+import { createPolicy } from './create-policy.js';
+import type { Principal, Resource, TemporaryGrant } from './rbac-types.js';
 
 const agent: Principal = { id: 'agt_1', tenantId: 'ten_1', roles: ['agent'] };
 const otherAgent: Principal = { id: 'agt_2', tenantId: 'ten_1', roles: ['agent'] };
