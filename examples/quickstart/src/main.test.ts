@@ -29,5 +29,19 @@ describe('quick start', () => {
     expect(summary.events.filter((type) => type === 'message.received')).toHaveLength(2);
     expect(summary.events).toContain('contact.merged');
     expect(lines.some((line) => line.includes('ILLEGAL_TRANSITION'))).toBe(true);
+
+    expect(summary.audit).toEqual({
+      seq: 1,
+      action: 'contact.merged',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      verify: { ok: true, count: 1, headHash: summary.audit.hash },
+    });
+    expect(summary.maskedLogLine).toBe(
+      `merged ${summary.phoneContactId} into ${summary.webContactId}: phone +49******5678, email a***@example.com`,
+    );
+    const maskingStep = lines.slice(lines.findIndex((line) => line.includes('11. Masking'))).join('\n');
+    expect(maskingStep).toContain(summary.maskedLogLine);
+    expect(maskingStep).not.toContain('+493012345678');
+    expect(maskingStep).not.toContain('ana.lima@');
   });
 });

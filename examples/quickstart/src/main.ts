@@ -1,10 +1,12 @@
 /**
- * The Hotline quick start: one customer, two channels, one conversation lifecycle and
- * the customer's timeline, printed step by step. Everything runs in this process on the
- * in-memory storage; run it with `npm start` at the repository root.
+ * The Hotline quick start: one customer, two channels, one conversation lifecycle, the
+ * customer's timeline, an audit entry and a masked log line, printed step by step.
+ * Everything runs in this process on the in-memory storage; run it with `npm start` at the
+ * repository root.
  */
 import { pathToFileURL } from 'node:url';
 import {
+  type AuditVerifyResult,
   type Channel,
   type ConversationLifecycleEvent,
   type ConversationStatus,
@@ -13,6 +15,7 @@ import {
   isHotlineError,
   isIdentityTaken,
   type MessageContent,
+  maskText,
   SimulatedClock,
 } from '@hotline/core';
 
@@ -33,6 +36,10 @@ export interface QuickstartSummary {
   timeline: { conversations: number; messages: number; channels: Channel[] };
   /** Event types received by the subscribers, in order. */
   events: string[];
+  /** The audit entry recorded for the merge, and the verification of the tenant's chain. */
+  audit: { seq: number; action: string; hash: string; verify: AuditVerifyResult };
+  /** The log line about the merge, with the phone number and email masked. */
+  maskedLogLine: string;
 }
 
 /** Options for {@link main}. */
@@ -217,8 +224,31 @@ export async function main(options: QuickstartOptions = {}): Promise<QuickstartS
   const messages = timeline.items.filter((item) => item.kind === 'message').length;
   const channels = [...new Set(timeline.conversations.map((c) => c.channel))];
 
+  heading('10. Audit: record the merge and verify the chain');
+  const entry = await hotline.audit.append(tenantId, {
+    actor: { kind: 'agent', id: AGENT, name: 'Bo' },
+    action: 'contact.merged',
+    resource: { type: 'contact', id: survivor.id },
+    details: { mergedId: merged.id },
+  });
+  line(`entry #${entry.seq} ${entry.action} by ${entry.actor.name}, hash ${entry.hash.slice(0, 16)}…`);
+  const verify = await hotline.audit.verify(tenantId);
+  line(
+    verify.ok
+      ? `verify: ok, count ${verify.count}, head hash ${verify.headHash.slice(0, 16)}…`
+      : `verify: broken at entry #${verify.seq} (${verify.reason})`,
+  );
+  line('(in production, createHotline({ auditHmacKey }) so that no one without the key can rewrite the chain)');
+
+  heading('11. Masking: no PII in log lines');
+  const email = survivor.identities.find((identity) => identity.channel === 'email')?.address ?? '';
+  const logLine = `merged ${merged.id} into ${survivor.id}: phone ${phone ?? ''}, email ${email}`;
+  const maskedLogLine = maskText(logLine);
+  line(maskedLogLine);
+  line('maskText finds the phone number and the email and masks them; the contact ids stay readable');
+
   await hotline.storage.close();
-  log('\nDone. Next: docs/getting-started.md and docs/concepts.md');
+  log('\nDone. Next: docs/getting-started.md, docs/concepts.md and docs/security-and-audit.md');
 
   return {
     tenantId,
@@ -234,6 +264,8 @@ export async function main(options: QuickstartOptions = {}): Promise<QuickstartS
     survivor: { id: survivor.id, identities, mergedFrom: survivor.mergedFrom },
     timeline: { conversations: timeline.conversations.length, messages, channels },
     events,
+    audit: { seq: entry.seq, action: entry.action, hash: entry.hash, verify },
+    maskedLogLine,
   };
 }
 
