@@ -31,6 +31,19 @@ describe('InMemoryEventBus', () => {
     expect((await bus.publish({ ...created, id: 'evt_x', at: '2026-02-02T00:00:00.000Z' })).id).toBe('evt_x');
   });
 
+  it('hasListeners looks at the type, its prefix and *', () => {
+    const bus = new InMemoryEventBus();
+    expect(bus.hasListeners('contact.created')).toBe(false);
+    const off = bus.subscribe('contact.*', () => {});
+    expect(bus.hasListeners('contact.created')).toBe(true);
+    expect(bus.hasListeners('message.received')).toBe(false);
+    off();
+    const offAll = bus.subscribe('*', () => {});
+    expect(bus.hasListeners('message.received')).toBe(true);
+    offAll();
+    expect(bus.hasListeners('contact.created')).toBe(false);
+  });
+
   it('unsubscribe stops delivery and is idempotent', async () => {
     const bus = new InMemoryEventBus();
     const handler = vi.fn();

@@ -102,6 +102,19 @@ export class InMemoryEventBus implements EventBus {
     };
   }
 
+  /**
+   * Whether publishing an event of `type` would reach anyone (its type, its prefix or
+   * `*`). Hot paths check it to skip building events nobody listens to.
+   */
+  hasListeners(type: string): boolean {
+    const dot = type.indexOf('.');
+    return (
+      this.emitter.listenerCount(type) > 0 ||
+      (dot > 0 && this.emitter.listenerCount(`${type.slice(0, dot)}.*`) > 0) ||
+      this.emitter.listenerCount('*') > 0
+    );
+  }
+
   /** Number of subscribers for a pattern (diagnostics, leak tests). */
   listenerCount(pattern: EventPattern): number {
     return this.emitter.listenerCount(pattern);
