@@ -125,6 +125,27 @@ export { normalizeIdentity } from './identity/normalize-identity.js';
 export { ContactService, isIdentityTaken } from './identity/contact-service.js';
 export { buildCustomerTimeline } from './identity/customer-timeline.js';
 
+// Business calendars
+export {
+  businessCalendarDefinitionSchema,
+  calendarExceptionSchema,
+  dayHoursSchema,
+  holidaySchema,
+  isoDateSchema,
+  MAX_EXCEPTIONS,
+  MAX_HOLIDAYS,
+  MAX_WINDOWS_PER_DAY,
+  monthDaySchema,
+  openingWindowSchema,
+  timeOfDaySchema,
+  TWENTY_FOUR_SEVEN,
+  twentyFourSeven,
+  WEEKDAYS,
+  weeklyHoursSchema,
+} from './calendar/calendar-schema.js';
+export { createBusinessCalendar, MAX_CALENDAR_INSTANT, MIN_CALENDAR_INSTANT } from './calendar/business-calendar.js';
+export { MAX_ICAL_BYTES, parseICalHolidays } from './calendar/ical.js';
+
 // Audit, security
 export { auditAppendInputSchema, createAuditLog, hashAuditEntry } from './audit/audit-log.js';
 export { canonicalJson } from './audit/canonical-json.js';
@@ -267,5 +288,15 @@ export type {
   RoleDefinition,
   TemporaryGrant,
 } from './security/rbac/rbac-types.js';
+export type {
+  BusinessCalendarDefinition,
+  BusinessCalendarDefinitionInput,
+  CalendarException,
+  Holiday,
+  OpeningWindow,
+  Weekday,
+  WeeklyHours,
+} from './calendar/calendar-schema.js';
+export type { BusinessCalendar, BusinessCalendarOptions, OpenInterval } from './calendar/business-calendar.js';
 export type { ServiceDeps } from './services/service-deps.js';
 export type { Hotline, HotlineOptions } from './services/create-hotline.js';

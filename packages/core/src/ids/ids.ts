@@ -46,8 +46,19 @@ export interface IdGenerator {
   next(kind: IdKind | (string & {})): string;
 }
 
+/** Random bytes are drawn in blocks: one `getRandomValues` call per id costs more than the id. */
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
 function defaultRandomBytes(bytes: Uint8Array): void {
-  globalThis.crypto.getRandomValues(bytes);
+  if (poolOffset + bytes.length > pool.length) {
+    pool = new Uint8Array(POOL_SIZE);
+    globalThis.crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  bytes.set(pool.subarray(poolOffset, poolOffset + bytes.length));
+  poolOffset += bytes.length;
 }
 
 /**
@@ -85,7 +96,7 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
     return false;
   }
 
-  function ulid(): string {
+  function ulid(prefix: string): string {
     let time = Math.floor(now());
     if (!Number.isFinite(time) || time < 0 || time > MAX_TIME) {
       throw new RangeError(`id clock out of range: ${time}`);
@@ -101,21 +112,26 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
       freshRandom();
     }
     lastTime = time;
-    let out = '';
+    // Build the id from char codes in one go: string concatenation would leave a rope of
+    // 26 pieces per id, several hundred bytes each once millions of ids are kept.
+    const head = prefix.length + 1;
+    const codes = new Array<number>(head + TIME_LEN + RANDOM_LEN);
+    for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
+    codes[prefix.length] = 95; // '_'
     let t = time;
-    for (let i = 0; i < TIME_LEN; i++) {
-      out = ENCODING.charAt(t % 32) + out;
+    for (let i = TIME_LEN - 1; i >= 0; i--) {
+      codes[head + i] = ENCODING.charCodeAt(t % 32);
       t = Math.floor(t / 32);
     }
-    for (const digit of lastRandom) out += ENCODING.charAt(digit);
-    return out;
+    for (let i = 0; i < RANDOM_LEN; i++) codes[head + TIME_LEN + i] = ENCODING.charCodeAt(lastRandom[i] as number);
+    return String.fromCharCode(...codes);
   }
 
   return {
     next(kind) {
       const prefix = (ID_PREFIXES as Record<string, string>)[kind] ?? kind;
       if (!/^[a-z]{2,8}$/.test(prefix)) throw new RangeError(`invalid id prefix: ${prefix}`);
-      return `${prefix}_${ulid()}`;
+      return ulid(prefix);
     },
   };
 }
