@@ -94,6 +94,9 @@ export {
 // Events
 export { InMemoryEventBus } from './events/event-bus.js';
 
+// Coordination
+export { delay, InMemoryLeaseManager } from './coordination/lease.js';
+
 // Durable timers
 export { TimerScheduler } from './timers/timer-scheduler.js';
 export { DEFAULT_TIMER_RETRY, timerBackoffMs } from './timers/backoff.js';
@@ -167,6 +170,7 @@ export { createPolicy } from './security/rbac/create-policy.js';
 export { TenantService } from './services/tenant-service.js';
 export { createHotline } from './services/create-hotline.js';
 export { retryOnConflict, isVersionConflict } from './util/retry-on-conflict.js';
+export { readModifyWrite, versionConflict } from './util/read-modify-write.js';
 
 // Types
 export type { ErrorCode } from './errors/error-codes.js';
@@ -298,5 +302,7 @@ export type {
   WeeklyHours,
 } from './calendar/calendar-schema.js';
 export type { BusinessCalendar, BusinessCalendarOptions, OpenInterval } from './calendar/business-calendar.js';
+export type { AcquireOptions, Lease, LeaseManager } from './coordination/lease.js';
+export type { ReadModifyWrite } from './util/read-modify-write.js';
 export type { ServiceDeps } from './services/service-deps.js';
 export type { Hotline, HotlineOptions } from './services/create-hotline.js';
