@@ -127,7 +127,7 @@ export class AppendBatcher {
           leaders.map((l) => l.message),
         );
       });
-      leaders.forEach((leader, i) => settle(leader, results[i]));
+      for (const [i, leader] of leaders.entries()) settle(leader, results[i]);
     } catch {
       // One row collided with another writer (or reused an id): decide row by row.
       for (const leader of leaders) {
