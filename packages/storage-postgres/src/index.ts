@@ -13,6 +13,8 @@ export { createPgliteDriver } from './driver/pglite-driver.js';
 export { migrate, SchemaMismatchError } from './migrations/migrate.js';
 export { MIGRATIONS } from './migrations/migrations.js';
 export { mapDbError } from './errors.js';
+export { createNotifyEventBus, NOTIFY_INLINE_LIMIT_BYTES } from './bus/notify-event-bus.js';
+export { advisoryLockKey, createAdvisoryLeaseManager } from './lease/advisory-lease-manager.js';
 
 export type { PgliteStorageOptions, PostgresStorageOptions, SqlBackedStorage } from './create-storage.js';
 export type { SqlStorageOptions } from './sql-storage.js';
@@ -21,3 +23,5 @@ export type { PgliteDriverOptions } from './driver/pglite-driver.js';
 export type { Queryable, SqlDriver, SqlResult, SqlSession } from './driver/sql-driver.js';
 export type { MigrationReport } from './migrations/migrate.js';
 export type { Migration } from './migrations/migrations.js';
+export type { NotifyEventBus, NotifyEventBusOptions } from './bus/notify-event-bus.js';
+export type { AdvisoryLeaseManagerOptions } from './lease/advisory-lease-manager.js';

@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
+import { sleep } from './wait.js';
 
 /** The oldest major version the harness accepts. */
 export const MIN_POSTGRES_MAJOR = 15;
@@ -207,10 +208,6 @@ function canBind(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function waitUntilReady(url: string, logFile: string): Promise<void> {
