@@ -16,8 +16,18 @@ interface DbError {
 
 /** SQLSTATE classes and codes that mean "the connection or server failed; try again". */
 const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004', '53100']);
+/** Node socket error codes: the server is down or the network failed. */
+const SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+]);
 const NETWORK =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|closed/i;
+  /Query read timeout|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|Client has encountered a connection error|not queryable|closed/i;
 
 /**
  * Turns a driver error into a `HotlineError`: lost connections and server shutdowns become
@@ -30,7 +40,12 @@ export function mapDbError(error: unknown): unknown {
   if (isHotlineError(error)) return error;
   const db = (error ?? {}) as DbError;
   const code = db.code ?? '';
-  if (UNAVAILABLE.has(code) || code.startsWith('08') || (code === '' && NETWORK.test(db.message ?? String(error)))) {
+  if (
+    UNAVAILABLE.has(code) ||
+    SOCKET.has(code) ||
+    code.startsWith('08') ||
+    (code === '' && NETWORK.test(db.message ?? String(error)))
+  ) {
     return new UnavailableError(`database unavailable: ${db.message ?? String(error)}`, { cause: error });
   }
   if (code === '40001' || code === '40P01') {

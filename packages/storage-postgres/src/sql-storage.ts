@@ -42,10 +42,14 @@ export function createSqlStorage(driver: SqlDriver, options: SqlStorageOptions =
   const batcher =
     options.groupCommit === false
       ? undefined
-      : new AppendBatcher(async (fn) => {
-          pool.check();
-          await fn({ query: driver.query });
-        });
+      : new AppendBatcher(
+          async (fn) => {
+            pool.check();
+            await fn({ query: driver.query });
+          },
+          // One embedded connection: more batches in flight would only queue behind it.
+          driver.kind === 'pglite' ? 1 : undefined,
+        );
   const storage = bind(pool, batcher, clock);
   return {
     ...storage,

@@ -1,3 +1,4 @@
+import { UnavailableError } from '@hotline/core';
 import pg from 'pg';
 import { mapDbError } from '../errors.js';
 import { checkSchemaName, type Queryable, type SqlDriver, type SqlResult, type SqlSession } from './sql-driver.js';
@@ -28,7 +29,10 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    keepAlive: true,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    // Client side too: a reply the network silently drops fails the call instead of hanging.
+    query_timeout: (options.statementTimeoutMs ?? 60_000) + 5_000,
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
     // Every connection resolves unqualified table names in our schema.
     options: `-c search_path=${schema} -c statement_timeout=${options.statementTimeoutMs ?? 60_000}`,
@@ -36,9 +40,15 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   const pool = new pg.Pool(config);
   // An idle client that breaks must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const run = async <R>(q: pg.Pool | pg.PoolClient | pg.Client, text: string, params?: readonly unknown[]) => {
+  const run = async <R>(
+    q: pg.Pool | pg.PoolClient | pg.Client,
+    text: string,
+    params?: readonly unknown[],
+    name?: string,
+  ) => {
     try {
-      const result = await q.query(text, params as unknown[] | undefined);
+      const values = params as unknown[] | undefined;
+      const result = await (name === undefined ? q.query(text, values) : q.query({ name, text, values }));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 } satisfies SqlResult<R>;
     } catch (error) {
       throw mapDbError(error);
@@ -47,7 +57,7 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   return {
     kind: 'postgres',
     schema,
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, name) => run(pool, text, params, name),
     async transaction(fn) {
       let client: pg.PoolClient;
       try {
@@ -55,8 +65,14 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       } catch (error) {
         throw mapDbError(error);
       }
-      const q: Queryable = { query: (text, params) => run(client, text, params) };
+      const q: Queryable = { query: (text, params, name) => run(client, text, params, name) };
       let broken: unknown;
+      // A checked-out client has no pool listener: without this, a connection lost mid-transaction
+      // emits an unhandled 'error' and crashes the process (the failing query rejects on its own).
+      const onError = (error: unknown) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await q.query('BEGIN');
         const result = await fn(q);
@@ -72,19 +88,25 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       } finally {
         // A client whose rollback failed is broken: destroy it instead of pooling it.
         client.release(broken instanceof Error ? broken : undefined);
+        // The pool listens again from release on.
+        client.removeListener('error', onError);
       }
     },
     async session() {
-      const client = new pg.Client({ ...config });
+      // keepAlive: a half-open socket (peer gone without FIN) is noticed by the OS.
+      const client = new pg.Client({ ...config, keepAlive: true });
       let lost: ((error: unknown) => void) | undefined;
+      let lostWith: unknown;
       let released = false;
+      // 'error' and 'end' both fire on one loss: the handler hears of it once.
+      const fail = (error: unknown) => {
+        if (released || lostWith !== undefined) return;
+        lostWith = error;
+        lost?.(error);
+      };
       const handlers = new Map<string, (payload: string) => void>();
-      client.on('error', (error) => {
-        if (!released) lost?.(mapDbError(error));
-      });
-      client.on('end', () => {
-        if (!released) lost?.(new Error('session ended'));
-      });
+      client.on('error', (error) => fail(mapDbError(error)));
+      client.on('end', () => fail(new UnavailableError('database session ended')));
       client.on('notification', (message) => handlers.get(message.channel)?.(message.payload ?? ''));
       try {
         await client.connect();
@@ -92,7 +114,7 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
         throw mapDbError(error);
       }
       const session: SqlSession = {
-        query: (text, params) => run(client, text, params),
+        query: (text, params, name) => run(client, text, params, name),
         async exec(script) {
           await run(client, script);
         },
@@ -102,6 +124,8 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
         },
         onLost(handler) {
           lost = handler;
+          // Registered after the loss: still told, once.
+          if (lostWith !== undefined) handler(lostWith);
         },
         async release() {
           if (released) return;

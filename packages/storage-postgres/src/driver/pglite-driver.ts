@@ -16,7 +16,10 @@ export interface PgliteDriverOptions {
 /**
  * The embedded driver: PostgreSQL compiled to WebAssembly, in this process. One connection
  * serves everything, so transactions run one at a time (PGlite queues the rest); sessions
- * share the connection, which is enough for advisory locks and LISTEN within the process.
+ * share the connection, which serves LISTEN within the process. Advisory locks are
+ * re-entrant on that one backend, so they do not exclude sessions from each other: the
+ * lease manager checks `pg_locks` itself. `search_path` is set on the instance, so drivers
+ * sharing one `instance` must use the same schema.
  */
 export async function createPgliteDriver(options: PgliteDriverOptions = {}): Promise<SqlDriver> {
   const schema = checkSchemaName(options.schema ?? 'hotline');

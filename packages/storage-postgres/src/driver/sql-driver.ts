@@ -6,7 +6,12 @@ export interface SqlResult<R> {
 
 /** Anything that runs SQL with positional parameters ($1, $2…). */
 export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  /**
+   * Runs one statement. `name` makes it a prepared statement on the connection, planned
+   * once and reused: only for hot statements whose text never changes and whose generic
+   * plan cannot degrade as tables grow (lookups by unique index, no joins to choose).
+   */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<SqlResult<R>>;
 }
 
 /** A dedicated database session (advisory locks and LISTEN are per session). */

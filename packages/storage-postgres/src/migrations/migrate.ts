@@ -29,16 +29,27 @@ const MIGRATION_LOCK = 7_331_400_001;
  * once. A database with a version this code does not know (written by a newer Hotline),
  * or whose applied migrations differ from the released ones, is refused untouched.
  */
-export async function migrate(
-  driver: SqlDriver,
-  migrations: readonly Migration[] = MIGRATIONS,
-): Promise<MigrationReport> {
+export function migrate(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationReport> {
+  if (driver.kind !== 'pglite') return migrateLocked(driver, migrations);
+  // On PGlite every driver of an instance shares one backend, where advisory locks are
+  // re-entrant and exclude nothing: storages opened at once on one instance would run the
+  // same migration together. Within the process, one migration at a time.
+  const run = pgliteMigrations.then(() => migrateLocked(driver, migrations));
+  pgliteMigrations = run.catch(() => undefined);
+  return run;
+}
+
+let pgliteMigrations: Promise<unknown> = Promise.resolve();
+
+async function migrateLocked(driver: SqlDriver, migrations: readonly Migration[]): Promise<MigrationReport> {
   const session = await driver.session();
   try {
-    await session.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(driver.schema)}`);
-    await session.query(`SET search_path TO ${quoteIdent(driver.schema)}`);
+    // The lock first: concurrent `CREATE SCHEMA IF NOT EXISTS` of one new schema can fail
+    // with a unique violation in PostgreSQL.
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
+      await session.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(driver.schema)}`);
+      await session.query(`SET search_path TO ${quoteIdent(driver.schema)}`);
       await session.query(`CREATE TABLE IF NOT EXISTS hl_migrations (
         version integer PRIMARY KEY,
         name text NOT NULL,

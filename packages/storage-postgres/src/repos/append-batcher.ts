@@ -1,4 +1,4 @@
-import { type AppendResult, isHotlineError, type NewMessage, NotFoundError } from '@hotline/core';
+import { type AppendResult, isHotlineError, type Message, type NewMessage, NotFoundError } from '@hotline/core';
 import type { Queryable } from '../driver/sql-driver.js';
 import { APPEND_SQL, type AppendOutcome, toAppendRow } from './append-sql.js';
 
@@ -10,17 +10,24 @@ interface Pending {
 
 /** Largest batch per statement. */
 const MAX_BATCH = 512;
+/** Batches in flight at once, each on its own connection. */
+const MAX_IN_FLIGHT = 2;
 /** Attempts for one row that keeps colliding with concurrent writers. */
 const ROW_ATTEMPTS = 5;
 
 /** Runs the append statement for some messages and maps each outcome. */
 export async function appendRows(q: Queryable, messages: readonly NewMessage[]): Promise<(AppendResult | Error)[]> {
-  const { rows } = await q.query<AppendOutcome>(APPEND_SQL, [JSON.stringify(messages.map(toAppendRow))]);
+  const { rows } = await q.query<AppendOutcome>(APPEND_SQL, [JSON.stringify(messages.map(toAppendRow))], 'hl_append');
   const out: (AppendResult | Error)[] = new Array(messages.length);
+  const byId = new Map(messages.map((m, i) => [m.id, i]));
   for (const row of rows) {
-    const message = messages[row.i] as NewMessage;
-    if (row.outcome === 'missing' || !row.data) out[row.i] = new NotFoundError('conversation', message.conversationId);
-    else out[row.i] = { message: row.data, created: row.outcome === 'created' };
+    const i = row.i ?? (byId.get(row.id as string) as number);
+    const message = messages[i] as NewMessage;
+    // A copy: the caller's object must not be shared with what storage returns.
+    if (row.outcome === 'created') {
+      out[i] = { message: { ...structuredClone(message), seq: Number(row.seq) } as Message, created: true };
+    } else if (row.outcome === 'existing' && row.data) out[i] = { message: row.data, created: false };
+    else out[i] = new NotFoundError('conversation', message.conversationId);
   }
   return out;
 }
@@ -48,40 +55,85 @@ function translateIdCollision(error: unknown, message: NewMessage): unknown {
 }
 
 /**
- * Group commit for appends outside transactions: while one statement is in flight, the
- * appends that arrive wait and then go together in the next one. Under load that is one
- * round trip and one commit (fsync) for dozens of appends; with a single writer it costs
- * nothing, since the first append goes out at once. Identical keys in one batch are
- * answered with the same message. Each promise resolves only after its commit.
+ * Group commit for appends outside transactions. Appends that arrive while statements are
+ * in flight wait and then go together in the next one, so under load one round trip and
+ * one commit (fsync) carry dozens of appends; a lone writer pays nothing, since its append
+ * goes out at once. Up to `MAX_IN_FLIGHT` batches run at once on separate connections so
+ * one batch's commit overlaps the next one's work, and PostgreSQL shares the WAL flush.
+ * A conversation is in at most one in-flight batch: its later appends wait for the next,
+ * so appends issued in order by one process get seqs in that order. Identical keys in one
+ * batch are answered with the same message. Each promise resolves only after its commit.
  */
 export class AppendBatcher {
   private queue: Pending[] = [];
-  private running = false;
+  private inFlight = 0;
+  private scheduled = false;
+  /** Conversations (tenant + id) with an append in an in-flight batch. */
+  private readonly busy = new Set<string>();
 
-  constructor(private readonly run: (fn: (q: Queryable) => Promise<void>) => Promise<void>) {}
+  constructor(
+    private readonly run: (fn: (q: Queryable) => Promise<void>) => Promise<void>,
+    private readonly maxInFlight = MAX_IN_FLIGHT,
+  ) {}
 
   append(message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.running) void this.drain();
+      this.schedule();
     });
   }
 
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
-    while (this.running || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.flush(batch);
-      }
-    } finally {
-      this.running = false;
+  /** Starts batches while there is queued work for conversations not already in flight. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.take();
+      if (batch.length === 0) return;
+      const keys = new Set(batch.map((p) => conversationKey(p.message)));
+      for (const key of keys) this.busy.add(key);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        for (const key of keys) this.busy.delete(key);
+        this.inFlight--;
+        this.schedule();
+      });
     }
+  }
+
+  /**
+   * Pumps on the next turn of the event loop, not now: the callers a finished batch wakes
+   * append their next message in the same turn, and they should share one batch rather
+   * than the first of them going out alone. A lone append waits one `setImmediate`.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Takes up to `MAX_BATCH` queued appends, in order, skipping conversations in flight. */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    // Once one append of a conversation is held back, its later ones are too (order).
+    const held = new Set<string>();
+    for (const item of this.queue) {
+      const key = conversationKey(item.message);
+      if (batch.length < MAX_BATCH && !this.busy.has(key) && !held.has(key)) batch.push(item);
+      else {
+        held.add(key);
+        rest.push(item);
+      }
+    }
+    this.queue = rest;
+    return batch;
   }
 
   private async flush(batch: Pending[]): Promise<void> {
@@ -128,7 +180,12 @@ export class AppendBatcher {
         );
       });
       for (const [i, leader] of leaders.entries()) settle(leader, results[i]);
-    } catch {
+    } catch (error) {
+      // An outage fails the whole batch at once: every append is retry-safe.
+      if (!isHotlineError(error, 'ALREADY_EXISTS') && !isHotlineError(error, 'CONFLICT')) {
+        for (const leader of leaders) settle(leader, error);
+        return;
+      }
       // One row collided with another writer (or reused an id): decide row by row.
       for (const leader of leaders) {
         try {
@@ -143,4 +200,8 @@ export class AppendBatcher {
       }
     }
   }
+}
+
+function conversationKey(message: NewMessage): string {
+  return `${message.tenantId}\u0000${message.conversationId}`;
 }

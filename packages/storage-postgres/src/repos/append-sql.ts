@@ -12,10 +12,16 @@ export interface AppendRow {
   d: Omit<Message, 'seq'>;
 }
 
-/** What the statement answers per input index. */
+/**
+ * What the statement answers: a created row by its message id with its seq (mapping the
+ * id back is cheaper in JS than a join in SQL), an existing or missing one by input index
+ * (an existing one with the stored message).
+ */
 export interface AppendOutcome {
-  i: number;
+  i: number | null;
+  id: string | null;
   outcome: 'created' | 'existing' | 'missing';
+  seq: string | null;
   data: Message | null;
 }
 
@@ -39,61 +45,57 @@ export function toAppendRow(message: NewMessage, i: number): AppendRow {
  * 2. rows of conversations that do not exist answer `missing`;
  * 3. the rest bump each conversation's counter by their number — the counter's row lock
  *    serialises concurrent appends to one conversation, in any process — and take
- *    consecutive seqs from it in input order; then they are inserted.
+ *    consecutive seqs from it in input order; then they are inserted. Counters are locked
+ *    in key order, so batches of several processes cannot deadlock each other.
  * Rows in one batch must not share a key (the caller dedupes). A row that collides with
  * a concurrent writer makes the whole statement fail; the caller then retries row by row.
+ *
+ * The statement is prepared once per connection and its generic plan reused, so every
+ * lookup is a correlated subquery on a unique index: a join here could be planned as a
+ * sequential scan while a table is small, and that plan would stay as the table grows.
  */
 export const APPEND_SQL = `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS x(i int, t text, c text, id text, cm text, pm text, ch text, d jsonb)
+WITH looked AS MATERIALIZED (
+  SELECT x.*,
+    COALESCE(
+      (SELECT m.data FROM hl_messages m
+        WHERE x.cm IS NOT NULL AND m.tenant_id = x.t AND m.conversation_id = x.c AND m.client_message_id = x.cm),
+      (SELECT m.data FROM hl_messages m
+        WHERE x.pm IS NOT NULL AND m.tenant_id = x.t AND m.channel = x.ch AND m.provider_message_id = x.pm)
+    ) AS existing,
+    -- A scalar subquery, not EXISTS: EXISTS may become a hashed scan of every conversation.
+    COALESCE((SELECT true FROM hl_conversations v WHERE v.tenant_id = x.t AND v.id = x.c), false) AS known
+  FROM jsonb_to_recordset($1::jsonb) AS x(i int, t text, c text, id text, cm text, pm text, ch text, d jsonb)
 ),
-by_client AS (
-  SELECT input.i, m.data, 1 AS pref FROM input
-  JOIN hl_messages m ON m.tenant_id = input.t AND m.conversation_id = input.c AND m.client_message_id = input.cm
-  WHERE input.cm IS NOT NULL
-),
-by_provider AS (
-  SELECT input.i, m.data, 2 AS pref FROM input
-  JOIN hl_messages m ON m.tenant_id = input.t AND m.channel = input.ch AND m.provider_message_id = input.pm
-  WHERE input.pm IS NOT NULL
-),
-existing AS (
-  SELECT DISTINCT ON (i) i, data FROM (SELECT * FROM by_client UNION ALL SELECT * FROM by_provider) found
-  ORDER BY i, pref
-),
-known AS (
-  SELECT input.* FROM input
-  WHERE EXISTS (SELECT 1 FROM hl_conversations v WHERE v.tenant_id = input.t AND v.id = input.c)
-),
-fresh AS (
-  SELECT known.* FROM known WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.i = known.i)
-),
-counts AS (
-  SELECT t, c, count(*)::bigint AS n FROM fresh GROUP BY t, c
+fresh AS MATERIALIZED (
+  SELECT * FROM looked WHERE known AND existing IS NULL
 ),
 bumped AS (
   INSERT INTO hl_message_counters AS k (tenant_id, conversation_id, last_seq)
-  SELECT t, c, n FROM counts
+  SELECT t, c, count(*) FROM fresh GROUP BY t, c ORDER BY t, c
   ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET last_seq = k.last_seq + EXCLUDED.last_seq
   RETURNING k.tenant_id, k.conversation_id, k.last_seq
 ),
+-- A jsonb map from conversation to its new last seq: one lookup per row instead of a
+-- join the planner would run as a nested loop (it cannot estimate CTE row counts).
+-- MATERIALIZED: computed once, not once per row.
+last AS MATERIALIZED (
+  SELECT jsonb_object_agg(b.tenant_id || ' ' || b.conversation_id, b.last_seq) AS m FROM bumped b
+),
 numbered AS (
   SELECT fresh.*,
-    (b.last_seq - count(*) OVER w + row_number() OVER (w ORDER BY fresh.i))::bigint AS seq
-  FROM fresh JOIN bumped b ON b.tenant_id = fresh.t AND b.conversation_id = fresh.c
+    ((last.m ->> (fresh.t || ' ' || fresh.c))::bigint - count(*) OVER w + row_number() OVER (w ORDER BY fresh.i))::bigint AS seq
+  FROM fresh CROSS JOIN last
   WINDOW w AS (PARTITION BY fresh.t, fresh.c)
 ),
 inserted AS (
   INSERT INTO hl_messages (tenant_id, conversation_id, seq, id, client_message_id, provider_message_id, channel, data)
   SELECT t, c, seq, id, cm, pm, ch, d || jsonb_build_object('seq', seq) FROM numbered
-  RETURNING id, data
+  RETURNING id, seq
 )
-SELECT numbered.i, 'created' AS outcome, inserted.data FROM inserted JOIN numbered ON numbered.id = inserted.id
+SELECT NULL::int AS i, inserted.id, 'created' AS outcome, inserted.seq, NULL::jsonb AS data FROM inserted
 UNION ALL
-SELECT e.i, 'existing' AS outcome, e.data FROM existing e
+SELECT looked.i, NULL, 'existing', NULL, looked.existing FROM looked WHERE looked.existing IS NOT NULL
 UNION ALL
-SELECT input.i, 'missing' AS outcome, NULL::jsonb AS data FROM input
-WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.i = input.i)
-  AND NOT EXISTS (SELECT 1 FROM known WHERE known.i = input.i)
+SELECT looked.i, NULL, 'missing', NULL, NULL FROM looked WHERE looked.existing IS NULL AND NOT looked.known
 `;
