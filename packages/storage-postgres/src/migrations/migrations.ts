@@ -7,5 +7,9 @@ export interface Migration {
   sql: string;
 }
 
-/** Every migration, oldest first. Add new ones at the end; never edit a released one. */
+/**
+ * Every migration, oldest first. Add new ones at the end; never edit a released one. Within
+ * a major version a migration only adds (tables, columns with defaults, indexes), so
+ * processes of the previous version keep working during a rolling deploy.
+ */
 export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
