@@ -124,6 +124,24 @@ export { ConversationService, machineContextOf, SNOOZE_TIMER } from './conversat
 export { conversationPatchSchema, legInputSchema } from './conversation/conversation-inputs.js';
 
 // Identity
+export {
+  clientKeySchema,
+  readHorizonSchema,
+  requestIdSchema,
+  seenSeqSchema,
+  visitorAttributesSchema,
+  WIRE_PROTOCOL_VERSION,
+  wireAuthorSchema,
+  wireConversationSchema,
+  wireErrorSchema,
+  wireLimitsSchema,
+  wireMessageSchema,
+  wireSendContentSchema,
+} from './wire/wire-common.js';
+export { agentFrameSchema, customerFrameSchema, identityClaimSchema, MAX_RESUME } from './wire/client-frames.js';
+export { serverFrameSchema, wireOfferSchema } from './wire/server-frames.js';
+export { toWireConversation, toWireMessage } from './wire/to-wire.js';
+
 export { normalizeIdentity } from './identity/normalize-identity.js';
 export { ContactService, isIdentityTaken } from './identity/contact-service.js';
 export { buildCustomerTimeline } from './identity/customer-timeline.js';
@@ -306,3 +324,24 @@ export type { AcquireOptions, Lease, LeaseManager } from './coordination/lease.j
 export type { ReadModifyWrite } from './util/read-modify-write.js';
 export type { ServiceDeps } from './services/service-deps.js';
 export type { Hotline, HotlineOptions } from './services/create-hotline.js';
+export type {
+  ReadHorizon,
+  VisitorAttributes,
+  WireConversation,
+  WireError,
+  WireLimits,
+  WireMessage,
+  WireSendContent,
+} from './wire/wire-common.js';
+export type { AgentFrame, CustomerFrame, IdentityClaim } from './wire/client-frames.js';
+export type {
+  AgentHelloResult,
+  ConversationResult,
+  CustomerHelloResult,
+  HistoryResult,
+  SendResult,
+  ServerFrame,
+  WireOffer,
+} from './wire/server-frames.js';
+export type { WireConversationExtras } from './wire/to-wire.js';
+export type { DispatchNotice, DispatchOffer, Dispatcher, DispatchRequest } from './dispatch/dispatch-port.js';

@@ -41,6 +41,7 @@ import {
   pickMachineContext,
   transitionConversation,
 } from './machine.js';
+import { markConversationRead } from './read-horizon.js';
 
 /** The durable timer kind that wakes a snoozed conversation. */
 export const SNOOZE_TIMER = 'conversation.snooze';
@@ -361,6 +362,20 @@ export class ConversationService {
       return next;
     });
     return after;
+  }
+
+  /**
+   * Moves a read horizon forward: the contact (or an agent) has seen every message up to
+   * `seq`. A horizon never moves back, so a late or repeated receipt changes nothing and
+   * raises no event; a `seq` beyond the newest message is capped to it.
+   *
+   * @example
+   * ```ts
+   * await hotline.conversations.markRead(tenantId, conversationId, 'contact', 12);
+   * ```
+   */
+  async markRead(tenantId: string, conversationId: string, reader: 'contact' | 'agent', seq: number) {
+    return markConversationRead(this.deps, tenantId, conversationId, reader, seq);
   }
 
   /**

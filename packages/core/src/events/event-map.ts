@@ -27,6 +27,8 @@ export interface HotlineEventMap {
     assigneeId?: string;
     queueId?: string;
   };
+  /** A read horizon moved forward (see `ConversationService.markRead`). */
+  'conversation.read': { conversationId: string; reader: 'contact' | 'agent'; seq: number };
   'conversation.leg_added': { conversationId: string; legId: string; channel: Channel };
   'conversation.leg_ended': { conversationId: string; legId: string; channel: Channel };
   'message.received': MessageEventPayload;

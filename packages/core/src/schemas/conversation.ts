@@ -82,6 +82,16 @@ export const conversationSchema = recordBaseSchema.extend({
   reopenCount: z.int().min(0),
   resolvedAt: timestampSchema.optional(),
   closedAt: timestampSchema.optional(),
+  /**
+   * How far each side has read: the highest `seq` the contact, and any agent, has seen.
+   * Only ever moves forward. Absent until someone reads.
+   */
+  readHorizon: z
+    .object({
+      contact: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+      agent: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    })
+    .optional(),
 });
 /** One customer matter across channels. */
 export type Conversation = z.infer<typeof conversationSchema>;
