@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // `npm test` goes through turbo so each package runs after its dependencies build.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    projects: ['packages/*', 'examples/*', 'e2e'],
   },
 });
