@@ -1,7 +1,8 @@
 /**
  * `@hotline/routing`: the skills-based routing engine — queues, workflows with bullseye
  * steps, agents with per-channel capacity, reservations, strategies, overflow, business
- * hours, live statistics and `explain` — and the routing expression language.
+ * hours, live statistics and `explain` — the routing expression language, and the
+ * `ConversationDispatcher` that implements core's `Dispatcher` port on the engine.
  * Staffing (Erlang C/A) and simulation are in `@hotline/routing/staffing`.
  *
  * @packageDocumentation
@@ -11,6 +12,7 @@
 export { RoutingEngine } from './engine/routing-engine.js';
 export {
   activityDefinitionSchema,
+  adoptTaskInputSchema,
   closedActionSchema,
   DEFAULT_ACTIVITIES,
   overflowTargetSchema,
@@ -24,6 +26,9 @@ export {
   workflowDefinitionSchema,
 } from './engine/definitions.js';
 
+// Dispatching conversations (core's Dispatcher port)
+export { ConversationDispatcher, createConversationDispatcher } from './dispatch/conversation-dispatcher.js';
+
 // Expression language
 export { compileExpression, splitByRoots } from './expression/compile.js';
 export { parseExpression } from './expression/parse.js';
@@ -36,6 +41,7 @@ export { COMPARISON_OPERATORS, EXPRESSION_ROOTS } from './expression/ast.js';
 export type { RoutingEngineOptions } from './engine/routing-engine.js';
 export type {
   ActivityDefinition,
+  AdoptTaskInput,
   ClosedAction,
   OverflowTarget,
   QueueDefinition,
@@ -57,6 +63,13 @@ export type { ReservationStatus } from './engine/reservation.js';
 export type { CandidateExplanation, DecisionRecord, TaskExplanation } from './engine/explain.js';
 export type { TimeView } from './engine/time-context.js';
 export type { RoutingEventMap } from './engine/events.js';
+export type {
+  ConversationDispatcherOptions,
+  DispatcherHotline,
+  DispatchErrorContext,
+  RestoreReport,
+  RoutingAgentProfile,
+} from './dispatch/options.js';
 export type { CompiledExpression, ExpressionContext } from './expression/compile.js';
 export type { ExpressionSyntaxErrorDetails } from './expression/errors.js';
 export type {

@@ -223,26 +223,42 @@ export const preferredAgentSchema = z.object({
   until: timestampSchema,
 });
 
+const taskFields = z.object({
+  id: idSchema.optional(),
+  channel: channelSchema,
+  kind: z.enum(['conversation', 'callback', 'ticket', 'custom']).default('conversation'),
+  attributes: attributesSchema.default({}),
+  priority: prioritySchema.default(0),
+  workflowId: idSchema.optional(),
+  queueId: idSchema.optional(),
+  conversationId: idSchema.optional(),
+  /** Sticky routing: only these agents until `until`, then anyone eligible. */
+  preferredAgents: z.array(preferredAgentSchema).max(10).default([]),
+});
+
+const oneRoute = (t: { workflowId?: string | undefined; queueId?: string | undefined }) =>
+  (t.workflowId === undefined) !== (t.queueId === undefined);
+const ONE_ROUTE = 'give exactly one of workflowId and queueId';
+
 /** A task to route. Give a `workflowId` (filters and steps) or a `queueId` (one step). */
-export const taskInputSchema = z
-  .object({
-    id: idSchema.optional(),
-    channel: channelSchema,
-    kind: z.enum(['conversation', 'callback', 'ticket', 'custom']).default('conversation'),
-    attributes: attributesSchema.default({}),
-    priority: prioritySchema.default(0),
-    workflowId: idSchema.optional(),
-    queueId: idSchema.optional(),
-    conversationId: idSchema.optional(),
-    /** Sticky routing: only these agents until `until`, then anyone eligible. */
-    preferredAgents: z.array(preferredAgentSchema).max(10).default([]),
-  })
-  .refine(
-    (t) => (t.workflowId === undefined) !== (t.queueId === undefined),
-    'give exactly one of workflowId and queueId',
-  );
+export const taskInputSchema = taskFields.refine(oneRoute, ONE_ROUTE);
 /** A task as callers submit it. */
 export type TaskInput = z.input<typeof taskInputSchema>;
+
+/**
+ * A task that is already with an agent (work assigned before a restart), for
+ * `RoutingEngine.adopt`: the task's fields plus the agent holding it.
+ */
+export const adoptTaskInputSchema = taskFields
+  .omit({ preferredAgents: true })
+  .extend({
+    agentId: idSchema,
+    /** When the agent took it (ISO); handle time counts from here. @default now */
+    assignedAt: timestampSchema.optional(),
+  })
+  .refine(oneRoute, ONE_ROUTE);
+/** An assigned task as callers hand it to `RoutingEngine.adopt`. */
+export type AdoptTaskInput = z.input<typeof adoptTaskInputSchema>;
 
 /** Options of a routing engine. */
 export const engineSettingsSchema = z.object({

@@ -16,6 +16,8 @@ export interface RoutingEventMap {
     outcome: Exclude<ReservationStatus, 'pending' | 'accepted'>;
   };
   'task.assigned': { taskId: string; reservationId: string; agentId: string; queueId: string; waitSeconds: number };
+  /** A task placed straight with an agent by `adopt` (work assigned before a restart). */
+  'task.adopted': { taskId: string; agentId: string; queueId: string; conversationId?: string };
   'task.wrapping': { taskId: string; agentId: string };
   'task.completed': { taskId: string; agentId?: string };
   'task.canceled': { taskId: string; reason: string };

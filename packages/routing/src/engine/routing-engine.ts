@@ -16,10 +16,13 @@ import {
 } from '@hotline/core';
 import { z } from 'zod';
 import { compileExpression } from '../expression/compile.js';
+import { adoptTask } from './adopt.js';
 import { changeActivity, flushAgents, recomputeMemberships, refreshAgent } from './agent-ops.js';
 import { AgentState } from './agent-state.js';
 import {
   type ActivityDefinition,
+  type AdoptTaskInput,
+  adoptTaskInputSchema,
   DEFAULT_ACTIVITIES,
   engineSettingsSchema,
   type QueueDefinitionInput,
@@ -34,11 +37,12 @@ import {
 } from './definitions.js';
 import { EngineState } from './engine-state.js';
 import { explainTask, type TaskExplanation } from './explain.js';
+import { newTask } from './intake.js';
 import { requestRouting, routeAgent, settle } from './matching.js';
 import type { QueueStats } from './queue-state.js';
 import { compileWorkflow, createQueue } from './routes.js';
 import { accept, cancel, complete, endOffer, enterStep, finish, unwait } from './task-flow.js';
-import { TaskState } from './task-state.js';
+import type { TaskState } from './task-state.js';
 import { type AgentStats, type AgentView, agentStats, agentView, type TaskView, taskView } from './views.js';
 
 /** Options of a {@link RoutingEngine}. */
@@ -280,55 +284,16 @@ export class RoutingEngine {
   submit(input: TaskInput): TaskView {
     return this.run(() => {
       const parsed = parseInput(taskInputSchema, input, 'task');
-      const id = parsed.id ?? this.s.nextId('task');
-      if (this.s.tasks.has(id) || this.s.finished.has(id)) throw new AlreadyExistsError('task', id);
+      const task = newTask(this.s, parsed);
       const now = this.s.now();
-      const task = new TaskState(
-        id,
-        this.s.taskSeq++,
-        parsed.channel,
-        parsed.kind,
-        parsed.attributes,
-        parsed.priority,
-        now,
-        parsed.conversationId,
-      );
-      let workflowTimeout: number | undefined;
-      if (parsed.queueId !== undefined) {
-        const queue = this.s.queues.get(parsed.queueId);
-        if (!queue) throw new NotFoundError('queue', parsed.queueId);
-        task.steps = queue.baseRoute;
-      } else {
-        const workflow = this.s.workflows.get(parsed.workflowId as string);
-        if (!workflow) throw new NotFoundError('workflow', parsed.workflowId as string);
-        const context = { task: task.view, time: this.s.timeView() };
-        const filter = workflow.filters.find((f) => !f.match || f.match.test(context));
-        const steps = filter?.steps ?? workflow.defaultSteps;
-        if (!steps) {
-          throw new NotFoundError('route', id, {
-            details: { reason: 'no_filter_matched', workflowId: workflow.definition.id },
-          });
-        }
-        task.workflow = workflow;
-        task.steps = steps;
-        // A filter's priority is a floor: VIP rules raise priority, never lower what was asked.
-        if (filter?.priority !== undefined && filter.priority > task.priority) {
-          task.priority = filter.priority;
-          task.refreshView();
-        }
-        workflowTimeout = workflow.taskTimeoutMs;
-      }
-      const entry = task.steps[0];
-      if (entry && !entry.target.serves(task.channel)) {
-        throw invalid('channel', `queue ${entry.target.queue.id} does not serve ${task.channel}`);
-      }
       task.preferred = parsed.preferredAgents
         .map((p) => ({ agentId: p.agentId, until: Date.parse(p.until) }))
         .filter((p) => p.until > now);
       task.preferredUntil = Math.max(0, ...task.preferred.map((p) => p.until));
-      this.s.tasks.set(id, task);
+      this.s.tasks.set(task.id, task);
       if (task.preferredUntil > now)
         task.preferTimer = this.s.deadlines.add(task.preferredUntil, () => this.openUp(task));
+      const workflowTimeout = task.workflow?.taskTimeoutMs;
       if (workflowTimeout !== undefined) {
         task.taskTimer = this.s.deadlines.add(now + workflowTimeout, () => {
           task.taskTimer = undefined;
@@ -337,13 +302,28 @@ export class RoutingEngine {
       }
       const first = task.steps[0];
       this.s.emit('task.created', {
-        taskId: id,
+        taskId: task.id,
         channel: task.channel,
         priority: task.priority,
         queueId: first ? first.target.queue.id : '',
         ...(task.workflow ? { workflowId: task.workflow.definition.id } : {}),
       });
       enterStep(this.s, task, 0, true);
+      return () => taskView(task);
+    });
+  }
+
+  /**
+   * Takes in a task that an agent already holds (work assigned before a restart), straight
+   * in the `assigned` state: no offer, one slot of the agent's capacity taken (even past
+   * its limit), no queue figure counted. Emits `task.created` and `task.adopted`.
+   */
+  adopt(input: AdoptTaskInput): TaskView {
+    return this.run(() => {
+      const parsed = parseInput(adoptTaskInputSchema, input, 'task');
+      const agent = this.agent(parsed.agentId);
+      const task = newTask(this.s, parsed);
+      adoptTask(this.s, task, agent, parsed.assignedAt === undefined ? this.s.now() : Date.parse(parsed.assignedAt));
       return () => taskView(task);
     });
   }
