@@ -47,12 +47,60 @@ const attributeKeySchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'attribute keys start with a letter or _')
   .refine((key) => !RESERVED_KEYS.has(key), 'reserved attribute key');
 
+/** Deepest nesting of arrays and objects inside attribute values. */
+export const MAX_ATTRIBUTE_DEPTH = 16;
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Whether a value is plain JSON nested at most `MAX_ATTRIBUTE_DEPTH` deep, with no
+ * prototype-reaching key at any depth. Iterative on purpose: a recursive check (like
+ * `z.json()`) lets a hostile, deeply nested payload overflow the stack.
+ */
+function isBoundedJson(root: unknown): root is JsonValue {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return false;
+      continue;
+    }
+    if (typeof value !== 'object' || depth >= MAX_ATTRIBUTE_DEPTH) return false;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) return false;
+      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return true;
+}
+
+const jsonValueSchema = z.custom<JsonValue>(
+  isBoundedJson,
+  `a JSON value nested at most ${MAX_ATTRIBUTE_DEPTH} deep, without reserved keys`,
+);
+
 /**
  * Free-form JSON attributes (routing expressions read them as `task.*`, `agent.*`).
- * At most 100 keys and {@link MAX_ATTRIBUTES_BYTES} serialised.
+ * At most 100 keys, {@link MAX_ATTRIBUTES_BYTES} serialised and
+ * {@link MAX_ATTRIBUTE_DEPTH} levels deep.
  */
 export const attributesSchema = z
-  .record(attributeKeySchema, z.json())
+  .custom<Record<string, unknown>>(
+    (value) =>
+      typeof value !== 'object' ||
+      value === null ||
+      Array.isArray(value) ||
+      Object.keys(value).every((key) => !RESERVED_KEYS.has(key)),
+    'reserved attribute key',
+  )
+  .pipe(z.record(attributeKeySchema, jsonValueSchema))
   .refine((value) => Object.keys(value).length <= 100, 'at most 100 attributes')
   .refine(
     (value) => JSON.stringify(value).length <= MAX_ATTRIBUTES_BYTES,
