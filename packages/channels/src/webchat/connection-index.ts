@@ -1,0 +1,138 @@
+import type { ReadHorizon } from '@hotline/core';
+import type { Connection } from './connection.js';
+
+/** The connections listening to one conversation, and what the gateway knows about it. */
+export class ConversationEntry {
+  readonly connections: Connection[] = [];
+  /** Read horizons as last pushed: they only move forward, so an older event is a duplicate. */
+  read: ReadHorizon = { contact: 0, agent: 0 };
+  /**
+   * Appends in flight from this process, by `clientMessageId`: the local fast path is
+   * racing the bus, and a bus copy that wins must still spare the sender.
+   */
+  appending: { clientMessageId: string; connection: Connection }[] = [];
+
+  constructor(
+    readonly tenantId: string,
+    readonly conversationId: string,
+  ) {}
+}
+
+/** Index key of a record of a tenant (ids cannot contain a space). */
+export function indexKey(tenantId: string, id: string): string {
+  return `${tenantId} ${id}`;
+}
+
+/**
+ * Who listens to what: conversation → connections (fan-out and the fast authorisation
+ * check), and contact / agent → connections (new conversations, offers).
+ */
+export class ConnectionIndex {
+  private readonly byConversation = new Map<string, ConversationEntry>();
+  private readonly byContact = new Map<string, Connection[]>();
+  private readonly byAgent = new Map<string, Connection[]>();
+
+  /** The entry of a conversation, if anyone here listens to it. */
+  conversation(tenantId: string, conversationId: string): ConversationEntry | undefined {
+    return this.byConversation.get(indexKey(tenantId, conversationId));
+  }
+
+  /** Whether a connection listens to a conversation (it was authorised for it). */
+  isAttached(connection: Connection, conversationId: string): boolean {
+    return connection.conversations.includes(indexKey(connection.tenantId, conversationId));
+  }
+
+  /** Makes a connection listen to a conversation; returns its entry. */
+  attach(connection: Connection, conversationId: string, read?: ReadHorizon): ConversationEntry {
+    const key = indexKey(connection.tenantId, conversationId);
+    let entry = this.byConversation.get(key);
+    // A connection that closed while a handler awaited is gone from the index for good: keep it out.
+    if (connection.closing) return entry ?? new ConversationEntry(connection.tenantId, conversationId);
+    if (!entry) {
+      entry = new ConversationEntry(connection.tenantId, conversationId);
+      this.byConversation.set(key, entry);
+    }
+    if (read) entry.read = maxHorizon(entry.read, read);
+    if (!entry.connections.includes(connection)) {
+      entry.connections.push(connection);
+      connection.conversations.push(key);
+    }
+    return entry;
+  }
+
+  /** Stops a connection listening to a conversation. */
+  detach(connection: Connection, conversationId: string): void {
+    this.detachKey(connection, indexKey(connection.tenantId, conversationId));
+  }
+
+  /** Registers a connection under its contact or agent. */
+  register(connection: Connection): number {
+    if (connection.closing) return 0;
+    const map = connection.role === 'agent' ? this.byAgent : this.byContact;
+    const key = indexKey(connection.tenantId, connection.principalId);
+    const list = map.get(key);
+    if (list) list.push(connection);
+    else map.set(key, [connection]);
+    return list ? list.length : 1;
+  }
+
+  /** Connections of a contact. */
+  contactConnections(tenantId: string, contactId: string): readonly Connection[] {
+    return this.byContact.get(indexKey(tenantId, contactId)) ?? [];
+  }
+
+  /** Connections of an agent. */
+  agentConnections(tenantId: string, agentId: string): readonly Connection[] {
+    return this.byAgent.get(indexKey(tenantId, agentId)) ?? [];
+  }
+
+  /** Forgets a closed connection everywhere; returns how many connections its principal still has here. */
+  remove(connection: Connection): number {
+    for (const key of [...connection.conversations]) this.detachKey(connection, key);
+    if (!connection.authenticated) return 0;
+    const map = connection.role === 'agent' ? this.byAgent : this.byContact;
+    const key = indexKey(connection.tenantId, connection.principalId);
+    const list = map.get(key);
+    if (!list) return 0;
+    removeItem(list, connection);
+    if (list.length === 0) map.delete(key);
+    return list.length;
+  }
+
+  /** Marks a local append in flight on a conversation (see {@link ConversationEntry.appending}). */
+  beginAppend(entry: ConversationEntry, clientMessageId: string, connection: Connection): void {
+    entry.appending.push({ clientMessageId, connection });
+  }
+
+  /** Ends a local append; forgets the entry if its last listener left meanwhile. */
+  endAppend(entry: ConversationEntry, clientMessageId: string, connection: Connection): void {
+    const at = entry.appending.findIndex((a) => a.clientMessageId === clientMessageId && a.connection === connection);
+    if (at >= 0) entry.appending.splice(at, 1);
+    if (entry.appending.length === 0 && entry.connections.length === 0) {
+      const key = indexKey(entry.tenantId, entry.conversationId);
+      if (this.byConversation.get(key) === entry) this.byConversation.delete(key);
+    }
+  }
+
+  get conversationCount(): number {
+    return this.byConversation.size;
+  }
+
+  private detachKey(connection: Connection, key: string): void {
+    removeItem(connection.conversations, key);
+    const entry = this.byConversation.get(key);
+    if (!entry) return;
+    removeItem(entry.connections, connection);
+    if (entry.connections.length === 0 && entry.appending.length === 0) this.byConversation.delete(key);
+  }
+}
+
+/** The later of two read horizons, side by side. */
+export function maxHorizon(a: ReadHorizon, b: ReadHorizon): ReadHorizon {
+  return { contact: Math.max(a.contact, b.contact), agent: Math.max(a.agent, b.agent) };
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
+}
