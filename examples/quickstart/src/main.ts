@@ -82,6 +82,8 @@ export async function main(options: QuickstartOptions = {}): Promise<QuickstartS
     events.push(event.type);
     if (event.type === 'conversation.status_changed') {
       line(`  event ${event.type}  ${event.from} → ${event.to} (${event.cause})`);
+    } else if (event.type === 'conversation.read') {
+      line(`  event ${event.type}  ${event.reader} read up to seq ${event.seq}`);
     } else {
       line(`  event ${event.type}  ${event.channel}`);
     }

@@ -1,0 +1,91 @@
+import { h } from '../dom/h.js';
+import type { Translator } from '../i18n/translator.js';
+import { note, renderForm } from './form.js';
+
+/** What the end-of-chat screen needs from the widget. */
+export interface EndedSpec {
+  /** The rating was sent. */
+  rated: boolean;
+  /** Where a transcript was sent, if one was. */
+  transcriptTo: string;
+  /** Prefills the transcript address. */
+  email: string;
+  rate(score: number, comment: string | undefined): Promise<void>;
+  transcript(email: string): Promise<void>;
+  newChat(): void;
+}
+
+/**
+ * The rating (five radio buttons: arrow keys move between them) with an optional comment,
+ * the transcript request, and the way back to a new chat.
+ */
+export function renderEnded(spec: EndedSpec, t: Translator): HTMLElement {
+  const labels: HTMLElement[] = [];
+  const error = h('span', { part: 'error', id: 'csat-error' });
+  const stars = h(
+    'fieldset',
+    { part: 'stars', 'aria-describedby': error.id },
+    h('legend', null, t.t('rateTitle')),
+    ...[1, 2, 3, 4, 5].map((score) => {
+      const label = h(
+        'label',
+        null,
+        h('input', {
+          type: 'radio',
+          name: 'score',
+          value: score,
+          id: `csat-${score}`,
+          'data-autofocus': score === 1,
+          onChange: () => {
+            error.textContent = '';
+            labels.forEach((l, i) => {
+              l.classList.toggle('on', i < score);
+            });
+          },
+        }),
+        h('span', { 'aria-hidden': 'true' }, '★'),
+        h('span', { class: 'sr' }, t.t('rateScore', { score })),
+      );
+      labels.push(label);
+      return label;
+    }),
+  );
+  let rating: HTMLElement = note(t.t('rateThanks'), 'csat-thanks');
+  if (!spec.rated) {
+    rating = renderForm(
+      {
+        id: 'csat',
+        fields: [{ name: 'comment', label: t.t('rateComment'), type: 'textarea' }],
+        submit: t.t('send'),
+        onSubmit: async (values) => {
+          const checked = stars.querySelector<HTMLInputElement>(':checked');
+          if (checked) return spec.rate(+checked.value, values.comment);
+          error.textContent = t.t('required');
+          stars.querySelector('input')?.focus();
+        },
+      },
+      t,
+    );
+    rating.prepend(stars, error);
+  }
+  return h(
+    'section',
+    { part: 'ended' },
+    h('p', { part: 'form hint ended-note' }, t.t('ended')),
+    rating,
+    spec.transcriptTo
+      ? note(t.t('transcriptSent', { email: spec.transcriptTo }), 'transcript-sent')
+      : renderForm(
+          {
+            id: 'transcript',
+            fields: [
+              { name: 'email', label: t.t('transcriptLabel'), type: 'email', required: true, value: spec.email },
+            ],
+            submit: t.t('send'),
+            onSubmit: (values) => spec.transcript(values.email as string),
+          },
+          t,
+        ),
+    h('p', { part: 'form' }, h('button', { type: 'button', part: 'new-chat', onClick: spec.newChat }, t.t('newChat'))),
+  );
+}
