@@ -35,6 +35,7 @@ export {
   channelSchema,
   idSchema,
   languageSchema,
+  MAX_ATTRIBUTE_DEPTH,
   MAX_ATTRIBUTES_BYTES,
   prioritySchema,
   recordBaseSchema,
@@ -195,7 +196,7 @@ export type { ErrorCode } from './errors/error-codes.js';
 export type { ErrorDetails, HotlineErrorJSON, HotlineErrorOptions, ValidationIssue } from './errors/hotline-error.js';
 export type { IdGenerator, IdGeneratorOptions, IdKind } from './ids/ids.js';
 export type { Clock, TimerHandle } from './clock/clock.js';
-export type { Attributes, Channel, RecordBase } from './schemas/common.js';
+export type { Attributes, Channel, JsonValue, RecordBase } from './schemas/common.js';
 export type { NewTenantInput, Tenant } from './schemas/tenant.js';
 export type {
   Contact,

@@ -50,7 +50,8 @@ const attributeKeySchema = z
 /** Deepest nesting of arrays and objects inside attribute values. */
 export const MAX_ATTRIBUTE_DEPTH = 16;
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON value: what attribute values may hold (bounded in depth and size by `attributesSchema`). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Whether a value is plain JSON nested at most `MAX_ATTRIBUTE_DEPTH` deep, with no
