@@ -1,5 +1,5 @@
-// Measures what `@hotline/client` adds to a browser bundle: the widget's whole IIFE must
-// stay under 15 KB min+gz, and CustomerChat with its transport under about 6 KB.
+// Measures what `@hotline/client` adds to a browser bundle (the widget's whole IIFE has its
+// own budget, packages/widget/.size-limit.json).
 // Run: `npm run size -w @hotline/client`; `test/size.test.ts` enforces the budgets.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';

@@ -146,8 +146,16 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
     this.waiting.delete(reservationId);
   }
 
-  /** Sends a text message, or an internal note (`{ note: true }`, never shown to the customer). */
-  async send(conversationId: string, text: string, options: { note?: boolean } = {}): Promise<WireMessage> {
+  /**
+   * Sends a text message, or an internal note (`{ note: true }`, never shown to the customer).
+   * A send that failed (timed out, connection closed) may have been stored: repeat it with
+   * the same `clientMessageId` and the server answers with the stored message, never a copy.
+   */
+  async send(
+    conversationId: string,
+    text: string,
+    options: { note?: boolean; clientMessageId?: string } = {},
+  ): Promise<WireMessage> {
     if (typeof text !== 'string' || !text.trim()) {
       throw new ClientError('VALIDATION_FAILED', 'a message needs text', { reason: 'empty_text' });
     }
@@ -155,7 +163,7 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
       {
         type: 'send',
         conversationId,
-        clientMessageId: uid(),
+        clientMessageId: options.clientMessageId ?? uid(),
         content: { type: 'text', text },
         note: options.note || undefined,
       },

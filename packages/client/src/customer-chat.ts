@@ -159,12 +159,11 @@ export class CustomerChat extends Emitter<CustomerChatEvents> {
    *
    * @throws ClientError `UNAVAILABLE` (`not_connected`) before `connect()`.
    */
-  start(options: StartOptions = {}): Promise<WireConversation> {
+  async start(options: StartOptions = {}): Promise<WireConversation> {
     // Before connect() the stored conversation is not known yet: starting could make a second one.
-    if (!this._enabled)
-      return Promise.reject(new ClientError('UNAVAILABLE', 'connect() first', { reason: 'not_connected' }));
+    if (!this._enabled) throw notConnected();
     const current = this._current;
-    if (current && !ENDED.includes(current.status)) return Promise.resolve(current);
+    if (current && !ENDED.includes(current.status)) return current;
     if (this._conversationId && !current) {
       // A stored conversation is being resumed: start only if the server no longer has it.
       return new Promise((resolve, reject) => {
@@ -198,11 +197,11 @@ export class CustomerChat extends Emitter<CustomerChatEvents> {
    * outbox like any other.
    */
   async sendFile(file: Blob, options: { caption?: string | undefined } = {}): Promise<SentMessage> {
-    const max = this._wireLimits?.maxUploadBytes ?? Number.POSITIVE_INFINITY;
+    const max = this._wireLimits?.maxUploadBytes ?? Infinity;
     if (file.size > max) throw new ClientError('PAYLOAD_TOO_LARGE', `over ${max} bytes`, { reason: 'file_too_large' });
     const conversationId = this._conversationId ?? (await this.start()).id;
     const token = this._saved._state.token;
-    if (!token) throw new ClientError('UNAVAILABLE', 'not connected yet', { reason: 'not_connected' });
+    if (!token) throw notConnected();
     const attachment = await upload(this._options.fetch ?? fetch, this._options.url, conversationId, token, file);
     const text = options.caption?.trim() ? options.caption : undefined;
     return this._enqueue({ type: 'attachments', attachmentIds: [attachment.id], text }, [attachment]);
@@ -221,7 +220,7 @@ export class CustomerChat extends Emitter<CustomerChatEvents> {
   }
 
   /** Marks everything shown as read (sent now, or after reconnecting). */
-  markRead(): Promise<void> {
+  async markRead(): Promise<void> {
     const current = this._current;
     const seq = this._log._maxSeq;
     if (current && seq > current.read.contact) {
@@ -229,7 +228,6 @@ export class CustomerChat extends Emitter<CustomerChatEvents> {
       this._readSeq = seq;
       this._flushRead();
     }
-    return Promise.resolve();
   }
 
   /** Ends the conversation from the visitor's side. */
@@ -605,6 +603,8 @@ export class CustomerChat extends Emitter<CustomerChatEvents> {
     this._emit('messages', this.messages);
   }
 }
+
+const notConnected = (): ClientError => new ClientError('UNAVAILABLE', 'connect() first', { reason: 'not_connected' });
 
 function invalid(what: string, reason = 'invalid_options'): ClientError {
   return new ClientError('VALIDATION_FAILED', `needs ${what}`, { reason });

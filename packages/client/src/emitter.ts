@@ -2,7 +2,8 @@
 export type Unsubscribe = () => void;
 
 /**
- * A minimal typed event emitter (the widget's size budget has no room for a library).
+ * A minimal typed event emitter (the widget's size budget has no room for a library), the
+ * base of `CustomerChat` and `AgentDesk` and of the widget's events.
  * A listener that throws does not stop the others, nor the client's own bookkeeping: its
  * error is rethrown on a microtask, where the host's error reporting sees it.
  */

@@ -1,6 +1,7 @@
 export { CustomerChat } from './customer-chat.js';
 export { AgentDesk } from './agent-desk.js';
 export { ClientError } from './errors.js';
+export { Emitter } from './emitter.js';
 export { backoffDelay } from './transport/backoff.js';
 
 export type {

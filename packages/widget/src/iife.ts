@@ -14,7 +14,10 @@ import type { WidgetApi } from './widget.js';
 const script = document.currentScript as HTMLScriptElement | null;
 let instance: WidgetApi | undefined;
 
+const global = globalThis as { Hotline?: Record<string, unknown> };
 const Hotline: Record<string, unknown> = {
+  // Set by the extras file (`extras/register.ts`) when a tag of the page ran it first.
+  __extras: global.Hotline?.__extras,
   init(options: WidgetOptions): WidgetApi {
     instance = create({ nonce: script?.nonce || undefined, ...options });
     return instance;
@@ -37,7 +40,7 @@ for (const name of [
   };
 }
 Object.defineProperty(Hotline, 'instance', { get: () => instance });
-(globalThis as { Hotline?: unknown }).Hotline = Hotline;
+global.Hotline = Hotline;
 
 const auto = script && optionsFromScript(script);
 if (auto) (Hotline.init as (options: WidgetOptions) => WidgetApi)(auto);

@@ -1,7 +1,7 @@
 export { init } from './init.js';
 export { en } from './i18n/en.js';
 export { zhCN } from './i18n/zh-cn.js';
-export { BUILT_IN_LOCALES } from './i18n/translator.js';
+export { BUILT_IN_LOCALES } from './i18n/locales.js';
 export { contrastRatio, readableTextOn } from './theme/contrast.js';
 export { PALETTES } from './theme/palette.js';
 export { TAG } from './element.js';

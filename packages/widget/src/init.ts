@@ -1,4 +1,5 @@
 import { customerChat } from './client.js';
+import { loadExtras } from './extras/load.js';
 import type { WidgetOptions } from './options.js';
 import { createWidget, type WidgetApi } from './widget.js';
 
@@ -22,5 +23,5 @@ import { createWidget, type WidgetApi } from './widget.js';
  * ```
  */
 export function init(options: WidgetOptions): WidgetApi {
-  return createWidget(options, customerChat);
+  return createWidget(options, customerChat, loadExtras);
 }

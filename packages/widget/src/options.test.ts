@@ -73,6 +73,9 @@ describe('options', () => {
     ]);
     expect(issues({ ...BASE, prechat: { fields: 'email' } })).toEqual(['prechat.fields']);
     expect(issues({ ...BASE, attributes: ['x'] })).toEqual(['attributes']);
+    expect(issues({ ...BASE, extrasUrl: 42 })).toEqual(['extrasUrl']);
+    expect(issues({ ...BASE, extrasUrl: '' })).toEqual(['extrasUrl']);
+    expect(issues({ ...BASE, extrasUrl: '/assets/hotline-widget-extras.js' })).toEqual([]);
   });
 
   it('accepts both identity claims and every field type', () => {
@@ -113,6 +116,7 @@ describe('data attributes', () => {
         'data-texts': '{"en":{"welcome":"Hi from Acme"},"zh-CN":{"welcome":"欢迎"}}',
         'data-prechat': '{"fields":[{"name":"email","type":"email","required":true}]}',
         'data-attributes': '{"plan":"pro"}',
+        'data-extras-url': '/assets/hotline-widget-extras.js',
       }),
     );
     expect(options).toEqual({
@@ -127,6 +131,7 @@ describe('data attributes', () => {
       texts: { en: { welcome: 'Hi from Acme' }, 'zh-CN': { welcome: '欢迎' } },
       prechat: { fields: [{ name: 'email', type: 'email', required: true }] },
       attributes: { plan: 'pro' },
+      extrasUrl: '/assets/hotline-widget-extras.js',
     });
     expect(resolveOptions(options as WidgetOptions).siteId).toBe('site_acme');
   });

@@ -70,6 +70,12 @@ export interface WidgetOptions {
   openOnLoad?: boolean;
   /** Passed to the chat client. @default {} */
   client?: ClientSettings;
+  /**
+   * Where the one-script-tag build loads `hotline-widget-extras.js` from (forms, rating,
+   * Chinese texts) when it first needs them; the ESM build bundles them and ignores this.
+   * @default the file of that name next to the widget's script
+   */
+  extrasUrl?: string;
 }
 
 /** Options after validation, defaults filled in. */
@@ -79,9 +85,9 @@ export interface ResolvedOptions
   fields: PrechatField[];
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const KEY = /^(?!__proto__$|constructor$|prototype$)[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,7}$/;
+const ID = /^[a-z\d][\w.:-]{0,127}$/i;
+const KEY = /^(?!__proto__$|constructor$|prototype$)[A-Za-z_][\w.-]{0,63}$/;
+const LANGUAGE = /^[a-z]{2,3}(-[a-z\d]{2,8}){0,7}$/i;
 
 /** The value if it is a string, else `''` (which no rule accepts). */
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -101,7 +107,7 @@ type Check = (ok: unknown, path: string, expected: string) => void;
 export function validate(what: string, rules: (check: Check) => void): void {
   const issues: ValidationIssue[] = [];
   rules((ok, path, expected) => void (ok || issues.push({ path, message: `expected ${expected}` })));
-  if (issues.length > 0) {
+  if (issues[0]) {
     throw new ClientError(
       'VALIDATION_FAILED',
       `invalid ${what}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
@@ -114,33 +120,34 @@ export function validate(what: string, rules: (check: Check) => void): void {
 }
 
 /** Checks an identity claim. */
-export const checkUser = (user: unknown, check: Check, path = 'user'): void => {
+export const checkUser = (user: unknown, check: Check): void => {
   const u: Record<string, unknown> = isObject(user) ? user : {};
   check(
     (typeof u.jwt === 'string' && u.jwt) ||
       (typeof u.userId === 'string' && u.userId && /^[0-9a-f]{64}$/.test(str(u.hash))),
-    path,
+    'user',
     '{ userId, hash (hex HMAC-SHA256) } or { jwt }',
   );
 };
 
 /** Checks host attributes: keys as core's attributes; string, number, boolean or null values. */
-export const checkAttributes = (attributes: unknown, check: Check, path = 'attributes'): void => {
-  check(isObject(attributes), path, 'an object');
-  for (const [key, value] of Object.entries(isObject(attributes) ? attributes : {})) {
+export const checkAttributes = (attributes: unknown, check: Check): void => {
+  check(isObject(attributes), 'attributes', 'an object');
+  for (const [key, value] of Object.entries(isObject(attributes) ? attributes : {}))
     check(
       KEY.test(key) && (value === null || /^[sbn]/.test(typeof value)),
-      `${path}.${key}`,
+      `attributes.${key}`,
       'a key and a string, number, boolean or null',
     );
-  }
 };
 
 /** Checks a locale tag. */
-export const checkLocale = (locale: unknown, check: Check, path = 'locale'): void =>
-  check(LANGUAGE.test(str(locale)), path, 'a BCP 47 tag such as en or zh-CN');
+export const checkLocale = (locale: unknown, check: Check): void =>
+  check(LANGUAGE.test(str(locale)), 'locale', 'a BCP 47 tag such as en or zh-CN');
 
-const oneOf = (value: unknown, ...allowed: unknown[]): boolean => value === undefined || allowed.includes(value);
+/** Checks that `value` is unset or one of `allowed` (separated by `|`, which the message shows). */
+const choice = (check: Check, path: string, value: unknown, allowed: string): void =>
+  check(value === undefined || allowed.split('|').includes(value as string), path, allowed);
 
 /** Validates `init` options (the error lists every problem) and fills in defaults. */
 export function resolveOptions(options: WidgetOptions): ResolvedOptions {
@@ -150,9 +157,10 @@ export function resolveOptions(options: WidgetOptions): ResolvedOptions {
     check(/^(wss?|https?):\/\/./.test(str(o.url)), 'url', 'a ws:// or wss:// URL');
     check(ID.test(str(o.siteId)), 'siteId', 'a site id');
     check(o.queueId === undefined || ID.test(str(o.queueId)), 'queueId', 'a queue id');
+    check(o.extrasUrl === undefined || str(o.extrasUrl), 'extrasUrl', 'a URL');
     if (o.locale !== undefined) checkLocale(o.locale, check);
-    check(oneOf(o.theme, 'light', 'dark', 'auto'), 'theme', 'light, dark or auto');
-    check(oneOf(o.position, 'right', 'left'), 'position', 'right or left');
+    choice(check, 'theme', o.theme, 'light|dark|auto');
+    choice(check, 'position', o.position, 'right|left');
     for (const name of ['colors', 'darkColors'] as const) {
       for (const [key, value] of Object.entries(o[name] ?? {}))
         check(HEX_COLOR.test(str(value)), `${name}.${key}`, '#rgb or #rrggbb');
@@ -164,12 +172,13 @@ export function resolveOptions(options: WidgetOptions): ResolvedOptions {
     );
     check(Array.isArray(fields), 'prechat.fields', 'an array');
     const names = new Set<unknown>();
-    (Array.isArray(fields) ? fields : []).forEach((field: Partial<PrechatField>, i) => {
-      const path = `prechat.fields.${i}`;
-      check(KEY.test(str(field?.name)) && !names.has(field.name), `${path}.name`, 'a unique key');
-      names.add(field?.name);
-      check(oneOf(field?.type, 'text', 'email', 'tel', 'select', 'textarea'), `${path}.type`, 'a field type');
-      check(field?.type !== 'select' || field.options?.length, `${path}.options`, 'options');
+    (Array.isArray(fields) ? fields : []).forEach((field: Partial<PrechatField> | undefined, i) => {
+      const path = `prechat.fields.${i}.`;
+      const name = field?.name;
+      check(KEY.test(str(name)) && !names.has(name), `${path}name`, 'a unique key');
+      names.add(name);
+      choice(check, `${path}type`, field?.type, 'text|email|tel|select|textarea');
+      check(field?.type !== 'select' || field.options?.length, `${path}options`, 'options');
     });
     if (o.user !== undefined) checkUser(o.user, check);
     if (o.attributes !== undefined) checkAttributes(o.attributes, check);

@@ -539,7 +539,13 @@ describe('API', () => {
   });
 
   it('rejects bad options with a VALIDATION_FAILED error naming each problem, and mounts nothing', () => {
-    expect(() => createWidget({ url: 'ftp://x', siteId: '' } as never, () => never())).toThrow(
+    expect(() =>
+      createWidget(
+        { url: 'ftp://x', siteId: '' } as never,
+        () => never(),
+        () => never(),
+      ),
+    ).toThrow(
       expect.objectContaining({
         code: 'VALIDATION_FAILED',
         details: expect.objectContaining({

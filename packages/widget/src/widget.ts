@@ -1,10 +1,11 @@
+import { Emitter } from '@hotline/client';
 import type { IdentityClaim, WireConversation } from '@hotline/core';
 import type { ChatFactory, ChatMessageView, ChatPort } from './chat-port.js';
-import { h, ICONS, icon } from './dom/h.js';
+import { button, h, ICONS, icon } from './dom/h.js';
 import { defineElement, TAG } from './element.js';
-import { createEmitter } from './emitter.js';
+import type { Extras, ExtrasLoader } from './extras/extras.js';
 import type { Messages } from './i18n/en.js';
-import { createTranslator } from './i18n/translator.js';
+import { createTranslator, EXTRA_LOCALE, localeChain, type Translator } from './i18n/translator.js';
 import {
   type AttributeValue,
   checkAttributes,
@@ -15,12 +16,11 @@ import {
   type WidgetOptions,
 } from './options.js';
 import { cssVar, PALETTES, resolvePalette } from './theme/palette.js';
-import { adoptStyles } from './theme/styles.js';
+import { adoptStyles, CSS } from './theme/styles.js';
 import { createComposer } from './views/composer.js';
-import { renderEnded } from './views/ended.js';
-import { type FieldSpec, note, renderForm } from './views/form.js';
 import { formatBytes, isMine, messageKey } from './views/message.js';
 import { createMessageList } from './views/message-list.js';
+import { note } from './views/note.js';
 
 /** What the widget tells the host; `on` returns the unsubscribe. */
 export interface WidgetEvents {
@@ -69,18 +69,28 @@ const TERMINAL = ['closed', 'abandoned'];
 const ENDED = ['wrap_up', 'resolved', ...TERMINAL];
 const WAITING = ['new', 'bot', 'queued', 'offered'];
 
+/** The widget's events: the chat client's emitter, silent once the widget is destroyed. */
+class Events extends Emitter<WidgetEvents> {
+  _off = false;
+  emit<E extends keyof WidgetEvents>(event: E, payload?: WidgetEvents[E]): void {
+    if (!this._off) this._emit(event, payload as WidgetEvents[E]);
+  }
+}
+
 type View = 'connecting' | 'failed' | 'prechat' | 'offline' | 'chat' | 'ended';
 
 /**
- * Builds one widget. `init` passes a factory of the real `CustomerChat`; tests pass a
- * stand-in. Nothing here touches storage or cookies: the chat client is created, and
- * connects, only when the visitor first opens the panel.
+ * Builds one widget. `init` passes a factory of the real `CustomerChat` and the loader of
+ * the extras (forms, rating, other locales) of its build; tests pass stand-ins. Nothing
+ * here touches storage or cookies: the chat client is created, and connects, only when the
+ * visitor first opens the panel.
  */
-export function createWidget(options: WidgetOptions, createChat: ChatFactory): WidgetApi {
+export function createWidget(options: WidgetOptions, createChat: ChatFactory, loadExtras: ExtrasLoader): WidgetApi {
   const o = resolveOptions(options);
   const source = o.source;
-  const events = createEmitter<WidgetEvents>();
-  let tr = createTranslator(o.locale, o.texts);
+  const events = new Events();
+  let locale = o.locale;
+  let tr: Translator;
   const t = (key: keyof Messages, vars?: Record<string, string | number>): string => tr.t(key, vars);
   let user = source.user;
   let attributes: Record<string, AttributeValue> = { ...source.attributes };
@@ -102,20 +112,23 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
   let shown: View | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   const dismissed = new Set<string>();
+  let extras: Extras | undefined;
+  let loadingExtras = false;
+  // Until the next need (an open, a locale switch, a retry): the views get by without them.
+  let extrasFailed = false;
+  let placed = false;
 
   defineElement();
   const host = document.createElement(TAG);
   const shadow = host.attachShadow({ mode: 'open' });
-  adoptStyles(shadow, source.nonce);
+  adoptStyles(shadow, source.nonce, CSS);
 
-  const button = (part: string, onClick: () => unknown, ...children: (Node | string)[]): HTMLButtonElement =>
-    h('button', { type: 'button', part, onClick }, ...children);
   const badge = h('span', { part: 'badge', 'aria-hidden': 'true' });
   const launcher = button('launcher', () => toggle(), icon(ICONS.chat), badge);
   launcher.setAttribute('aria-controls', 'hotline-panel');
   const title = h('h2', { id: 'hotline-title', part: 'title' });
   const status = h('p', { part: 'status' });
-  const endButton = button('end-button', endChat);
+  const endButton = button('end-button', () => guard(() => chat?.end())());
   const closeButton = button('close-button', () => close(), icon(ICONS.close));
   const alert = h('p', { part: 'alert', role: 'alert', hidden: true });
   const body = h('div', { part: 'body' });
@@ -151,7 +164,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
   function applyTheme(): void {
     const theme = o.theme === 'auto' ? (prefersDark?.matches ? 'dark' : 'light') : o.theme;
     host.setAttribute('data-theme', theme);
-    const colors = theme === 'dark' ? { ...source.colors, ...source.darkColors } : { ...source.colors };
+    const colors = { ...source.colors, ...(theme === 'dark' && source.darkColors) };
     const custom = Object.keys(colors).length > 0;
     // Custom properties through the CSSOM: allowed by a CSP without 'unsafe-inline'.
     for (const [name, value] of Object.entries(custom ? resolvePalette(theme, colors) : PALETTES[theme])) {
@@ -169,9 +182,57 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     const c = conversation();
     if (!chat || phase === 'connecting') return 'connecting';
     if (phase === 'failed') return 'failed';
-    if (c) return ENDED.includes(c.status) && continued !== c.id ? 'ended' : 'chat';
-    if (!chat.queueOpen || offlineSent) return 'offline';
-    return o.fields.length > 0 && !prechat ? 'prechat' : 'chat';
+    // Without the extras the chat goes on: the composer instead of the rating (writing
+    // reopens or starts a conversation), and instead of the pre-chat form (no answers sent).
+    if (c) return ENDED.includes(c.status) && continued !== c.id ? withExtras('ended', 'chat') : 'chat';
+    if (!chat.queueOpen || offlineSent) return withExtras('offline', 'failed');
+    return o.fields[0] && !prechat ? withExtras('prechat', 'chat') : 'chat';
+  }
+
+  /** `wanted` once the extras are here; `connecting` while they load; `fallback` if they failed. */
+  const withExtras = (wanted: View, fallback: View): View => (need() ? wanted : extrasFailed ? fallback : 'connecting');
+
+  /** The extras, or `undefined` while they load (the widget updates once they have) or after a failure. */
+  function need(): Extras | undefined {
+    if (!extras && !loadingExtras && !extrasFailed) {
+      const got = loadExtras(source.extrasUrl);
+      if ('then' in got) {
+        loadingExtras = true;
+        got
+          .then(arrived, (error) => {
+            extrasFailed = true;
+            events.emit('error', error);
+          })
+          .then(() => {
+            loadingExtras = false;
+            // The texts are rendered anew (the log too, which a screen reader would read
+            // again) only for a locale the extras carry.
+            if (wantsExtras()) renderTexts();
+            place();
+            update();
+          });
+      } else arrived(got);
+    }
+    return extras;
+  }
+
+  function arrived(loaded: Extras): void {
+    extras = loaded;
+    adoptStyles(shadow, source.nonce, loaded.css);
+    translator();
+  }
+
+  const translator = (): void => {
+    tr = createTranslator(locale, o.texts, extras?.locales);
+  };
+
+  const wantsExtras = (): boolean => localeChain(locale).includes(EXTRA_LOCALE);
+
+  /** Texts for `locale`; one that the extras carry waits for them (English if they fail). */
+  function applyLocale(): void {
+    if (wantsExtras()) need();
+    translator();
+    renderTexts();
   }
 
   function statusText(): string {
@@ -197,8 +258,8 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
   function renderLauncher(): void {
     const label = t(isOpen ? 'closeChat' : 'openChat');
     launcher.setAttribute('aria-label', unread ? `${label}, ${t('unread', { count: unread })}` : label);
-    launcher.setAttribute('aria-expanded', String(isOpen));
-    badge.textContent = unread > 99 ? '99+' : String(unread);
+    launcher.setAttribute('aria-expanded', `${isOpen}`);
+    badge.textContent = unread > 99 ? '99+' : `${unread}`;
     badge.hidden = !unread;
   }
 
@@ -208,18 +269,32 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     shown = next;
     const hadFocus = body.contains(shadow.activeElement);
     composer.setLimits(chat?.limits);
-    const views: Record<View, () => Node[]> = {
-      chat: () => [list.el, typing, composer.el],
-      ended: () => [list.el, endedView()],
-      prechat: () => [prechatView()],
-      offline: () => [offlineView()],
-      failed: () => [
-        note(t('connectError'), 'failed'),
-        h('p', { part: 'form' }, button('reconnect-button', connect, t('retry'))),
-      ],
-      connecting: () => [note(t('connecting'), 'connecting')],
-    };
-    body.replaceChildren(...views[next]());
+    body.replaceChildren(
+      ...(next === 'chat'
+        ? [list.el, typing, composer.el]
+        : next === 'ended'
+          ? [list.el, extrasView(next)]
+          : next === 'prechat' || next === 'offline'
+            ? [extrasView(next)]
+            : next === 'failed'
+              ? [
+                  note(t('connectError'), 'failed'),
+                  h(
+                    'p',
+                    { part: 'form' },
+                    button(
+                      'reconnect-button',
+                      () => {
+                        extrasFailed = false;
+                        if (phase === 'failed') void connect();
+                        else update();
+                      },
+                      t('retry'),
+                    ),
+                  ),
+                ]
+              : [note(t('connecting'), 'connecting')]),
+    );
     if (hadFocus) focusInto();
   }
 
@@ -251,7 +326,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
       readIn = c?.id;
       readUpTo = 0;
     }
-    if (isOpen && /chat|ended/.test(shown ?? '') && document.visibilityState !== 'hidden' && newest > readUpTo) {
+    if (isOpen && /chat|ended/.test(shown as string) && document.visibilityState !== 'hidden' && newest > readUpTo) {
       readUpTo = newest;
       chat?.markRead().catch(() => {});
     }
@@ -276,31 +351,26 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
   // ---- the chat client ----
 
   const newClient = (): ChatPort =>
-    createChat({ ...o.client, url: o.url, siteId: o.siteId, locale: tr.locale, ...(user ? { identity: user } : {}) });
+    createChat({ ...o.client, url: o.url, siteId: o.siteId, locale: tr.locale, ...(user && { identity: user }) });
 
   function ensureChat(): void {
     if (chat) return;
     const created = newClient();
     chat = created;
-    chatOffs = [
-      created.on('message', (message) => {
-        if (!isMine(message)) hideTyping();
-        events.emit('message', message);
-        update();
+    // Events the host hears too; every event but `error` changes what the widget shows.
+    chatOffs = (['message', 'messages', 'conversation', 'state', 'queue', 'error'] as const).map((name) =>
+      created.on(name, (payload) => {
+        if (name === 'message' && !isMine(payload as ChatMessageView)) hideTyping();
+        if (/^(message|conversation|error)$/.test(name)) events.emit(name as 'error', payload);
+        if (name !== 'error') update();
       }),
-      created.on('messages', update),
-      created.on('conversation', (c) => {
-        events.emit('conversation', c);
-        update();
-      }),
+    );
+    chatOffs.push(
       created.on('typing', ({ on, author }) => {
         // The client sends `on: false` when the agent stops, or 6 s after the last refresh.
         if (author.kind !== 'contact') typing.textContent = on ? t('typing', { name: author.name ?? t('agent') }) : '';
       }),
-      created.on('state', update),
-      created.on('queue', update),
-      created.on('error', (error) => events.emit('error', error)),
-    ];
+    );
     void connect();
   }
 
@@ -331,18 +401,17 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
         referrer: document.referrer.slice(0, 2048),
       },
       language: tr.locale,
-      ...(prechat ? { prechat } : {}),
-      ...(Object.keys(custom).length > 0 ? { custom } : {}),
+      ...(prechat && { prechat }),
+      ...(Object.keys(custom)[0] && { custom }),
     };
   }
 
   /** Starts a conversation unless one is open (a wrapped-up or resolved one reopens when the visitor writes). */
-  function startConversation(): Promise<unknown> {
+  async function startConversation(): Promise<void> {
     const current = chat as ChatPort;
     const c = current.conversation;
-    return !c || TERMINAL.includes(c.status)
-      ? current.start({ ...(source.queueId ? { queueId: source.queueId } : {}), attributes: visitorAttributes() })
-      : Promise.resolve();
+    if (!c || TERMINAL.includes(c.status))
+      await current.start({ ...(source.queueId && { queueId: source.queueId }), attributes: visitorAttributes() });
   }
 
   function sendText(text: string): boolean {
@@ -375,11 +444,10 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
       startConversation().catch(showError);
       await (chat as ChatPort).sendFile(picked);
     } catch (error) {
-      const max = chat?.limits?.maxUploadBytes ?? 0;
       showError(
         error,
         (error as { code?: string }).code === 'PAYLOAD_TOO_LARGE'
-          ? t('fileTooLarge', { size: formatBytes(max) })
+          ? t('fileTooLarge', { size: formatBytes(chat?.limits?.maxUploadBytes ?? 0) })
           : undefined,
       );
     }
@@ -414,94 +482,46 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
       }
     };
 
-  function endChat(): Promise<void> {
-    return guard(() => chat?.end())();
-  }
-
   // ---- views ----
 
-  const prefill = (name: string): string | undefined =>
-    prechat?.[name] ?? (user as Record<string, string> | undefined)?.[name];
-
-  function prechatView(): HTMLElement {
-    const fields: FieldSpec[] = o.fields.map((field) => ({
-      name: field.name,
-      label:
-        tr.pick(field.label) ||
-        (/^(name|email|phone|message)$/.test(field.name) ? t(field.name as keyof Messages) : field.name),
-      type: field.type ?? 'text',
-      required: field.required,
-      options: field.options?.map((option) => ({ value: option.value, label: tr.pick(option.label) })),
-      value: prefill(field.name),
-    }));
-    return renderForm(
-      {
-        id: 'prechat',
-        title: t('prechatTitle'),
-        fields,
-        submit: t('startChat'),
-        onSubmit: guard(async (values) => {
-          prechat = values;
-          await startConversation().catch((error) => {
-            prechat = undefined;
-            throw error;
-          });
-        }),
-      },
-      tr,
-    );
-  }
-
-  function offlineView(): HTMLElement {
-    if (offlineSent) return note(t('offlineSent'), 'offline-sent');
-    return renderForm(
-      {
-        id: 'offline',
-        title: t('offlineTitle'),
-        intro: t('offlineMessage'),
-        fields: [
-          { name: 'name', label: t('name'), type: 'text', value: prefill('name'), max: 200 },
-          { name: 'email', label: t('email'), type: 'email', required: true, value: prefill('email'), max: 320 },
-          { name: 'message', label: t('message'), type: 'textarea', required: true, max: 5000 },
-        ],
-        submit: t('send'),
-        onSubmit: guard(async ({ name, email, message }) => {
-          await (chat as ChatPort).leaveMessage({
-            ...(name ? { name } : {}),
-            email: email as string,
-            message: message as string,
-          });
-          offlineSent = true;
-        }),
-      },
-      tr,
-    );
-  }
-
-  function endedView(): HTMLElement {
+  /** A view of the extras, with what it needs of the widget. */
+  function extrasView(name: 'prechat' | 'offline' | 'ended'): HTMLElement {
     const id = `${conversation()?.id} `;
-    return renderEnded(
-      {
-        rated: rated === id,
-        transcriptTo: transcriptTo.startsWith(id) ? transcriptTo.slice(id.length) : '',
-        email: prefill('email') ?? '',
-        rate: guard(async (score, comment) => {
-          await (chat as ChatPort).rate(score, comment);
-          rated = id;
-        }),
-        transcript: guard(async (email) => {
-          await (chat as ChatPort).requestTranscript(email);
-          transcriptTo = id + email;
-        }),
-        newChat: () => {
-          // Wrapped-up and resolved conversations reopen when the visitor writes; after a
-          // closed one, the first message starts a new conversation.
-          continued = id.trim();
-          update();
-        },
-      },
+    const current = chat as ChatPort;
+    return (extras as Extras)[name]({
       tr,
-    );
+      fields: o.fields,
+      answers: { ...(user as Record<string, string>), ...prechat },
+      guard,
+      start: async (answers) => {
+        prechat = answers;
+        await startConversation().catch((error) => {
+          prechat = undefined;
+          throw error;
+        });
+      },
+      left: offlineSent,
+      leave: async (message) => {
+        await current.leaveMessage(message);
+        offlineSent = true;
+      },
+      rated: rated === id,
+      transcriptTo: transcriptTo.startsWith(id) ? transcriptTo.slice(id.length) : '',
+      rate: async (score, comment) => {
+        await current.rate(score, comment);
+        rated = id;
+      },
+      transcript: async (email) => {
+        await current.requestTranscript(email);
+        transcriptTo = id + email;
+      },
+      newChat: () => {
+        // Wrapped-up and resolved conversations reopen when the visitor writes; after a
+        // closed one, the first message starts a new conversation.
+        continued = id.trim();
+        update();
+      },
+    });
   }
 
   // ---- API ----
@@ -510,10 +530,12 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     if (destroyed || isOpen) return;
     isOpen = true;
     panel.hidden = false;
+    extrasFailed = false;
+    if (wantsExtras()) need();
     ensureChat();
     update();
     focusInto();
-    events.emit('open', undefined);
+    events.emit('open');
   }
 
   function close(): void {
@@ -524,7 +546,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     stopTyping();
     renderLauncher();
     if (hadFocus) launcher.focus();
-    events.emit('close', undefined);
+    events.emit('close');
   }
 
   function toggle(): void {
@@ -540,8 +562,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     hideTyping();
   }
 
-  const onVisibility = (): void => update();
-  document.addEventListener('visibilitychange', onVisibility);
+  document.addEventListener('visibilitychange', update);
 
   const api: WidgetApi = {
     open,
@@ -556,11 +577,12 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
       validate('attributes', (check) => checkAttributes(next, check));
       attributes = { ...attributes, ...next };
     },
-    setLocale(locale) {
-      validate('locale', (check) => checkLocale(locale, check));
-      tr = createTranslator(locale, o.texts);
+    setLocale(next) {
+      validate('locale', (check) => checkLocale(next, check));
+      locale = next;
+      extrasFailed = false;
       chat?.setLocale(locale);
-      renderTexts();
+      applyLocale();
       update();
     },
     reset() {
@@ -571,13 +593,11 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
       if (client !== chat) client.close();
       dropChat();
       dismissed.clear();
-      user = undefined;
+      user = prechat = undefined;
       attributes = { ...source.attributes };
-      prechat = undefined;
       offlineSent = false;
-      rated = transcriptTo = continued = '';
+      rated = transcriptTo = continued = composer.input.value = '';
       readUpTo = 0;
-      composer.input.value = '';
       clearError();
       shown = undefined;
       if (isOpen) ensureChat();
@@ -590,12 +610,11 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     destroy() {
       if (destroyed) return;
       dropChat();
-      destroyed = true;
+      destroyed = events._off = true;
       clearTimeout(idleTimer);
       prefersDark?.removeEventListener?.('change', applyTheme);
-      document.removeEventListener('visibilitychange', onVisibility);
+      document.removeEventListener('visibilitychange', update);
       host.remove();
-      events.clear();
     },
     get isOpen() {
       return isOpen;
@@ -606,20 +625,27 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory): W
     element: host,
   };
 
-  applyTheme();
-  renderTexts();
-  update();
-
   const mount = (): void => {
     if (destroyed) return;
     document.body.append(host);
     queueMicrotask(() => {
       ready = true;
-      events.emit('ready', undefined);
+      events.emit('ready');
       if (source.openOnLoad) open();
     });
   };
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount, { once: true });
+
+  /** Puts the widget on the page, once, when its texts are ready (`need` calls it again). */
+  function place(): void {
+    if (placed || loadingExtras) return;
+    placed = true;
+    if (document.body) mount();
+    else document.addEventListener('DOMContentLoaded', mount, { once: true });
+  }
+
+  applyTheme();
+  applyLocale();
+  update();
+  place();
   return api;
 }

@@ -2,25 +2,11 @@
 export type Child = Node | string | number | false | null | undefined;
 
 /**
- * Attributes and listeners: `onClick` and friends become event listeners, `value`,
- * `checked` and `disabled` are set as properties, `true` as an empty attribute, and
- * `false`, `null` and `undefined` are left out. There is no `style` and no HTML string:
- * nothing a strict CSP or Trusted Types would block.
+ * Attributes and listeners: `onClick` and friends become event listeners, anything else an
+ * attribute (`true` an empty one); `false`, `null` and `undefined` are left out. There is
+ * no `style` and no HTML string: nothing a strict CSP or Trusted Types would block.
  */
 export type Props = Record<string, unknown>;
-
-const PROPERTIES = new Set(['value', 'checked', 'disabled']);
-
-function apply(el: Element, props: Props | null | undefined, children: Child[]): void {
-  for (const key in props) {
-    const value = props[key];
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on')) el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
-    else if (PROPERTIES.has(key)) (el as unknown as Record<string, unknown>)[key] = value;
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child as Node);
-}
 
 /** Creates an HTML element. */
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -29,18 +15,28 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  apply(el, props, children);
+  for (const key in props) {
+    const value = props[key];
+    if (value == null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child != null && child !== false) el.append(child as Node);
   return el;
 }
+
+/** A `type="button"` button (`part` and the click listener may be left out). */
+export const button = (part: string | undefined, onClick: (() => unknown) | undefined, ...children: Child[]) =>
+  h('button', { type: 'button', part, onClick }, ...children);
 
 /** A 24×24 SVG icon from one path, hidden from assistive technology (its button has the label). */
 export function icon(d: string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
+  const path = document.createElementNS(ns, 'path');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
-  const path = document.createElementNS(ns, 'path');
   path.setAttribute('d', d);
   svg.append(path);
   return svg;

@@ -46,6 +46,8 @@ export interface Messages {
   error: string;
   /** `{size}`. */
   fileTooLarge: string;
+  /** Label of the composer and of the message field of the offline form. */
+  message: string;
   /** Pre-chat form. */
   prechatTitle: string;
   startChat: string;
@@ -53,11 +55,10 @@ export interface Messages {
   invalidEmail: string;
   /** First, empty choice of a select field. */
   choose: string;
-  /** Field labels (pre-chat and offline forms; `message` also labels the composer). */
+  /** Field labels (pre-chat and offline forms). */
   name: string;
   email: string;
   phone: string;
-  message: string;
   /** Offline form. */
   offlineTitle: string;
   offlineMessage: string;
@@ -75,8 +76,11 @@ export interface Messages {
   newChat: string;
 }
 
-/** English, the fallback for every missing text. */
-export const en: Messages = {
+/**
+ * English texts of the conversation itself, in the main bundle. The `t` of a view in the
+ * extras (forms, rating) needs the rest, `enExtras`, which comes with them.
+ */
+export const enChat = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   unread: '{count} unread',
@@ -99,6 +103,11 @@ export const en: Messages = {
   connectError: 'We could not connect to the chat.',
   error: 'Something went wrong. Please try again.',
   fileTooLarge: 'The file is too large (at most {size}).',
+  message: 'Message',
+} satisfies Partial<Messages>;
+
+/** English texts of the pre-chat and offline forms and of the end of a chat (the extras). */
+export const enExtras = {
   prechatTitle: 'Before we start',
   startChat: 'Start chat',
   required: 'This field is required.',
@@ -107,7 +116,6 @@ export const en: Messages = {
   name: 'Name',
   email: 'Email',
   phone: 'Phone',
-  message: 'Message',
   offlineTitle: 'We are away right now',
   offlineMessage: 'Leave us a message and we will reply by email.',
   offlineSent: 'Thank you! We will reply by email soon.',
@@ -119,4 +127,7 @@ export const en: Messages = {
   transcriptLabel: 'Email me a transcript',
   transcriptSent: 'Transcript sent to {email}.',
   newChat: 'Start a new chat',
-};
+} satisfies Partial<Messages>;
+
+/** English, the fallback for every missing text. */
+export const en: Messages = { ...enChat, ...enExtras };

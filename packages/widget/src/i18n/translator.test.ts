@@ -1,9 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { all, flush, q, submit } from '../../test/dom.js';
 import { mount } from '../../test/mount.js';
 import { en } from './en.js';
-import { createTranslator, localeChain } from './translator.js';
-import { zhCN } from './zh-cn.js';
+import { BUILT_IN_LOCALES } from './locales.js';
+import { pickText } from './pick.js';
+import { localeChain, createTranslator as withDictionaries } from './translator.js';
+import { inOrderOf, zhCN } from './zh-cn.js';
+
+/** A translator with every built-in dictionary, as the widget has once the extras are loaded. */
+const createTranslator = (locale: string, texts?: Parameters<typeof withDictionaries>[1]) =>
+  withDictionaries(locale, texts, BUILT_IN_LOCALES);
 
 describe('translator', () => {
   it('walks the tag down to its language and aliases, then English', () => {
@@ -14,8 +23,18 @@ describe('translator', () => {
   it('has every built-in text in Simplified Chinese, none left in English', () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(typeof zhCN[key], key).toBe('string');
       expect(zhCN[key], key).not.toBe(en[key]);
     }
+  });
+
+  it('lists the Chinese texts in the order of the English keys that their comments name', () => {
+    // zh-cn.ts gives its texts without keys (`inOrderOf`): one per line, then `// key`.
+    const source = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'zh-cn.ts'), 'utf8');
+    const lines = [...source.matchAll(/^ {2}'(.*)', \/\/ (\w+)$/gm)];
+    expect(lines.map(([, , key]) => key)).toEqual(Object.keys(en));
+    expect(lines.map(([, text]) => text)).toEqual(Object.values(zhCN));
+    expect(inOrderOf(en, ['a'])).toMatchObject({ openChat: 'a', closeChat: undefined });
   });
 
   it('resolves Chinese variants to zh-CN and unknown locales to English', () => {
@@ -46,10 +65,11 @@ describe('translator', () => {
 
   it('picks per-locale host texts for field labels', () => {
     const label = { en: 'Order', 'zh-CN': '订单' };
-    expect(createTranslator('zh').pick(label)).toBe('订单');
-    expect(createTranslator('de').pick(label)).toBe('Order');
-    expect(createTranslator('de').pick({ ja: '注文' })).toBe('注文');
-    expect(createTranslator('de').pick('Plain')).toBe('Plain');
+    expect(pickText('zh', label)).toBe('订单');
+    expect(pickText('de', label)).toBe('Order');
+    expect(pickText('de', { ja: '注文' })).toBe('注文');
+    expect(pickText('de', 'Plain')).toBe('Plain');
+    expect(pickText('de', undefined)).toBe('');
   });
 
   it('sets the direction for right-to-left languages', () => {

@@ -1,5 +1,4 @@
-import { en, type Messages } from './en.js';
-import { zhCN } from './zh-cn.js';
+import { enChat, type Messages } from './en.js';
 
 /** Texts for one locale; missing ones fall back along the locale chain, then to English. */
 export type Texts = Partial<Messages>;
@@ -7,34 +6,33 @@ export type Texts = Partial<Messages>;
 /** A text a host configures: one string for every locale, or one per locale tag. */
 export type LocalizedText = string | Readonly<Record<string, string>>;
 
-/** The locales built in; any other is added by giving its texts in the `texts` option. */
-export const BUILT_IN_LOCALES: Readonly<Record<string, Messages>> = { en, 'zh-CN': zhCN };
-
-// Tags that mean Simplified Chinese without saying zh-CN.
-const ALIASES: Record<string, string> = { zh: 'zh-cn', 'zh-hans': 'zh-cn', 'zh-sg': 'zh-cn', 'zh-hans-cn': 'zh-cn' };
+/**
+ * The lower-case tag of the built-in locale other than English, whose dictionary comes with
+ * the extras (`extras/extras.ts`): a widget whose locale chain has it loads them before it
+ * shows its texts.
+ */
+export const EXTRA_LOCALE = 'zh-cn';
 
 /**
  * The lookup order for a BCP 47 tag, lower-cased: the tag, then each shorter prefix
- * (`zh-Hans-CN` → `zh-hans` → `zh`), each followed by its alias, and English last.
+ * (`zh-Hans-CN` → `zh-hans` → `zh`), each Chinese one without a region (and `zh-sg`)
+ * followed by `zh-cn`, and English last.
  */
 export function localeChain(tag: string): string[] {
   const parts = tag.toLowerCase().split(/[-_]/);
   const chain: string[] = [];
-  for (let i = parts.length; i > 0; i--) {
+  for (let i = parts.length; i; i--) {
     const prefix = parts.slice(0, i).join('-');
     chain.push(prefix);
-    const alias = ALIASES[prefix];
-    if (alias) chain.push(alias);
+    // Tags that mean Simplified Chinese without saying zh-CN.
+    if (/^zh(-hans|-sg|-hans-cn)?$/.test(prefix)) chain.push('zh-cn');
   }
-  chain.push('en');
-  return chain;
+  return [...chain, 'en'];
 }
 
-function lowerKeys<T>(record: Readonly<Record<string, T>> | undefined): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key in record) out[key.toLowerCase()] = record[key] as T;
-  return out;
-}
+/** The record with its keys lower-cased (locale tags compare so). */
+export const lowerKeys = <T>(record: Readonly<Record<string, T>> = {}): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key.toLowerCase(), value]));
 
 /** Translates keys and host-configured texts for one locale. */
 export interface Translator {
@@ -44,32 +42,30 @@ export interface Translator {
   readonly dir: 'ltr' | 'rtl';
   /** The text for `key`, with `{name}` placeholders filled from `vars`. */
   t(key: keyof Messages, vars?: Record<string, string | number>): string;
-  /** Picks the best variant of a host-configured text. */
-  pick(text: LocalizedText | undefined): string;
 }
 
-/** A translator for `locale`, host texts first, then the built-in dictionaries. */
-export function createTranslator(locale: string, hostTexts?: Readonly<Record<string, Texts>>): Translator {
+/**
+ * A translator for `locale`: host texts first, then the built-in `dictionaries`. Without
+ * them there are the English texts of the conversation only (`enChat`); the extras bring
+ * all of English and the other locales.
+ */
+export function createTranslator(
+  locale: string,
+  hostTexts?: Readonly<Record<string, Texts>>,
+  dictionaries?: Readonly<Record<string, Texts>>,
+): Translator {
   const chain = localeChain(locale);
   const host = lowerKeys(hostTexts);
-  const builtIn = lowerKeys(BUILT_IN_LOCALES);
-  const fill = (text: string, vars?: Record<string, string | number>): string =>
-    vars ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(vars[name] ?? all)) : text;
+  const builtIn = lowerKeys<Texts>({ en: enChat, ...dictionaries });
   return {
     locale,
     dir: /^(ar|he|fa|ur|ps|yi)\b/i.test(locale) ? 'rtl' : 'ltr',
     t(key, vars) {
       for (const tag of chain) {
         const text = host[tag]?.[key] ?? builtIn[tag]?.[key];
-        if (text !== undefined) return fill(text, vars);
+        if (text !== undefined) return text.replace(/\{(\w+)\}/g, (all, name: string) => `${vars?.[name] ?? all}`);
       }
       return key;
-    },
-    pick(text) {
-      if (text === undefined || typeof text === 'string') return text ?? '';
-      const variants = lowerKeys(text);
-      for (const tag of chain) if (variants[tag] !== undefined) return variants[tag];
-      return Object.values(text)[0] ?? '';
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { WireLimits } from '@hotline/core';
-import { h, ICONS, icon } from '../dom/h.js';
+import { button, h, ICONS, icon } from '../dom/h.js';
 import type { Translator } from '../i18n/translator.js';
 
 /** What the composer reports. */
@@ -48,11 +48,7 @@ export function createComposer(handlers: ComposerHandlers): Composer {
       if (picked) handlers.file(picked);
     },
   });
-  const attach = h(
-    'button',
-    { type: 'button', part: 'attach-button', onClick: () => file.click() },
-    icon(ICONS.attach),
-  );
+  const attach = button('attach-button', () => file.click(), icon(ICONS.attach));
   const send = h('button', { type: 'submit', part: 'send-button' }, icon(ICONS.send));
   const el = h(
     'form',

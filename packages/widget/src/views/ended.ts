@@ -1,6 +1,7 @@
-import { h } from '../dom/h.js';
+import { button, h } from '../dom/h.js';
 import type { Translator } from '../i18n/translator.js';
-import { note, renderForm } from './form.js';
+import { renderForm } from './form.js';
+import { note } from './note.js';
 
 /** What the end-of-chat screen needs from the widget. */
 export interface EndedSpec {
@@ -20,17 +21,18 @@ export interface EndedSpec {
  * the transcript request, and the way back to a new chat.
  */
 export function renderEnded(spec: EndedSpec, t: Translator): HTMLElement {
-  const labels: HTMLElement[] = [];
   const error = h('span', { part: 'error', id: 'csat-error' });
-  const stars = h(
+  const stars: HTMLFieldSetElement = h(
     'fieldset',
     { part: 'stars', 'aria-describedby': error.id },
     h('legend', null, t.t('rateTitle')),
-    ...[1, 2, 3, 4, 5].map((score) => {
-      const label = h(
+    ...[1, 2, 3, 4, 5].map((score) =>
+      h(
         'label',
         null,
+        // Visually hidden (`sr`): the star after it shows the choice and its focus.
         h('input', {
+          class: 'sr',
           type: 'radio',
           name: 'score',
           value: score,
@@ -38,17 +40,15 @@ export function renderEnded(spec: EndedSpec, t: Translator): HTMLElement {
           'data-autofocus': score === 1,
           onChange: () => {
             error.textContent = '';
-            labels.forEach((l, i) => {
-              l.classList.toggle('on', i < score);
+            stars.querySelectorAll('label').forEach((label, i) => {
+              label.classList.toggle('on', i < score);
             });
           },
         }),
         h('span', { 'aria-hidden': 'true' }, '★'),
         h('span', { class: 'sr' }, t.t('rateScore', { score })),
-      );
-      labels.push(label);
-      return label;
-    }),
+      ),
+    ),
   );
   let rating: HTMLElement = note(t.t('rateThanks'), 'csat-thanks');
   if (!spec.rated) {
@@ -86,6 +86,6 @@ export function renderEnded(spec: EndedSpec, t: Translator): HTMLElement {
           },
           t,
         ),
-    h('p', { part: 'form' }, h('button', { type: 'button', part: 'new-chat', onClick: spec.newChat }, t.t('newChat'))),
+    h('p', { part: 'form' }, button('new-chat', spec.newChat, t.t('newChat'))),
   );
 }

@@ -17,10 +17,6 @@ export interface FieldSpec {
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const AUTOCOMPLETE: Record<string, string> = { name: 'name', email: 'email', phone: 'tel' };
 
-/** A note in place of a form or a view (sent, connecting…): announced, and it takes the focus. */
-export const note = (text: string, part: string): HTMLElement =>
-  h('p', { part: `form hint ${part}`, role: 'status', tabindex: '-1', 'data-autofocus': true }, text);
-
 /** The error for one (trimmed) answer, or `''`. */
 export function fieldError(field: FieldSpec, value: string, t: Translator): string {
   if (!value) return field.required ? t.t('required') : '';
@@ -45,20 +41,20 @@ export interface FormSpec {
  * first invalid field takes the focus.
  */
 export function renderForm(spec: FormSpec, t: Translator): HTMLFormElement {
-  const button = h('button', { type: 'submit', part: 'submit' }, spec.submit);
+  const submit = h('button', { type: 'submit', part: 'submit' }, spec.submit);
   const controls = spec.fields.map((field, index) => {
-    const id = `${spec.id}-${field.name}`;
+    const { name, type } = field;
+    const id = `${spec.id}-${name}`;
     const error = h('span', { part: 'error', id: `${id}-error` });
-    const type = field.type;
     const control = h(type === 'select' || type === 'textarea' ? type : 'input', {
       id,
-      name: field.name,
+      name,
       type,
       required: field.required,
-      autocomplete: AUTOCOMPLETE[field.name],
+      autocomplete: AUTOCOMPLETE[name],
       maxlength: field.max ?? 2000,
       'aria-describedby': error.id,
-      'data-autofocus': index === 0,
+      'data-autofocus': !index,
     });
     if (type === 'select') {
       control.append(
@@ -67,18 +63,7 @@ export function renderForm(spec: FormSpec, t: Translator): HTMLFormElement {
       );
     }
     if (field.value) control.value = field.value;
-    return {
-      field,
-      control,
-      error,
-      label: h(
-        'label',
-        null,
-        h('span', null, field.label, field.required ? h('span', { 'aria-hidden': 'true' }, ' *') : null),
-        control,
-        error,
-      ),
-    };
+    return [field, control, error] as const;
   });
   return h(
     'form',
@@ -88,29 +73,37 @@ export function renderForm(spec: FormSpec, t: Translator): HTMLFormElement {
       'aria-label': spec.title,
       onSubmit: async (event: Event) => {
         event.preventDefault();
-        if (button.disabled) return;
+        if (submit.disabled) return;
         const values: Record<string, string> = {};
         let invalid: HTMLElement | undefined;
-        for (const { field, control, error } of controls) {
+        for (const [field, control, error] of controls) {
           const value = control.value.trim();
           const message = fieldError(field, value, t);
           error.textContent = message;
-          control.setAttribute('aria-invalid', String(!!message));
+          control.setAttribute('aria-invalid', `${!!message}`);
           if (message) invalid ??= control;
           if (value) values[field.name] = value;
         }
         if (invalid) return invalid.focus();
-        button.disabled = true;
+        submit.disabled = true;
         try {
           await spec.onSubmit(values);
         } finally {
-          button.disabled = false;
+          submit.disabled = false;
         }
       },
     },
-    spec.title ? h('h3', null, spec.title) : null,
-    spec.intro ? h('p', null, spec.intro) : null,
-    ...controls.map((c) => c.label),
-    button,
+    spec.title && h('h3', null, spec.title),
+    spec.intro && h('p', null, spec.intro),
+    ...controls.map(([field, control, error]) =>
+      h(
+        'label',
+        null,
+        h('span', null, field.label, field.required && h('span', { 'aria-hidden': 'true' }, ' *')),
+        control,
+        error,
+      ),
+    ),
+    submit,
   );
 }

@@ -1,6 +1,6 @@
 import type { Attachment, MessageContent } from '@hotline/core';
 import type { ChatMessageView } from '../chat-port.js';
-import { type Child, h } from '../dom/h.js';
+import { button, type Child, h } from '../dom/h.js';
 import type { Translator } from '../i18n/translator.js';
 
 /** What a rendered message can ask the widget to do. */
@@ -18,21 +18,22 @@ export const isMine = (m: ChatMessageView): boolean => m.local === true || m.aut
 
 /** Only http(s) and blob links; a `javascript:` URL from anywhere never becomes a link. */
 export function safeUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
   try {
-    const parsed = new URL(url, location.href);
-    return ['http:', 'https:', 'blob:'].includes(parsed.protocol) ? parsed.href : undefined;
+    const { protocol, href } = new URL(url as string, location.href);
+    return url && /^(https?|blob):$/.test(protocol) ? href : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** `1.5 MB`, `12 KB`, `900 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
-}
+export const formatBytes = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1048576
+      ? `${Math.round(bytes / 1024)} KB`
+      : // `+` drops a trailing `.0`.
+        `${+(bytes / 1048576).toFixed(1)} MB`;
 
 const link = (href: string, ...children: Child[]): HTMLAnchorElement =>
   h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
@@ -40,10 +41,13 @@ const link = (href: string, ...children: Child[]): HTMLAnchorElement =>
 /** Text with its http(s) URLs as links; never parsed as HTML. */
 export function linkify(text: string): Child[] {
   return text.split(/(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/).map((part, i) => {
-    const href = i % 2 === 1 ? safeUrl(part) : undefined;
+    const href = i % 2 ? safeUrl(part) : undefined;
     return href ? link(href, part) : part;
   });
 }
+
+/** A paragraph of text with its links, or nothing for no text. */
+const paragraph = (text: string | undefined): Child => text && h('p', null, ...linkify(text));
 
 function attachment(a: Attachment): Child {
   const href = a.scanStatus === 'infected' ? undefined : safeUrl(a.url);
@@ -54,29 +58,21 @@ function attachment(a: Attachment): Child {
 }
 
 function content(c: MessageContent, actions: MessageActions): Child[] {
-  switch (c.type) {
-    case 'text':
-      return [h('p', null, ...linkify(c.text))];
-    case 'attachments':
-      return [c.text ? h('p', null, ...linkify(c.text)) : null, ...c.attachments.map(attachment)];
-    case 'card':
-      return [
-        h(
-          'div',
-          { part: 'card' },
-          h('strong', null, c.title),
-          c.body ? h('p', null, ...linkify(c.body)) : null,
-          ...(c.actions ?? []).map((action) => {
-            const href = action.kind === 'url' && safeUrl(action.value);
-            return href
-              ? link(href, action.label)
-              : h('button', { type: 'button', onClick: () => actions.reply(action.value) }, action.label);
-          }),
-        ),
-      ];
-    default:
-      return [];
-  }
+  if (c.type === 'text') return [paragraph(c.text)];
+  if (c.type === 'attachments') return [paragraph(c.text), ...c.attachments.map(attachment)];
+  if (c.type !== 'card') return [];
+  return [
+    h(
+      'div',
+      { part: 'card' },
+      h('strong', null, c.title),
+      paragraph(c.body),
+      ...(c.actions ?? []).map((action) => {
+        const href = action.kind === 'url' && safeUrl(action.value);
+        return href ? link(href, action.label) : button(undefined, () => actions.reply(action.value), action.label);
+      }),
+    ),
+  ];
 }
 
 /**
@@ -96,8 +92,6 @@ export function renderMessage(m: ChatMessageView, t: Translator, actions: Messag
     h('span', { class: 'sr' }, `${who}: `),
     ...content(m.content, actions),
     m.status === 'sent' ? null : h('span', { part: 'meta' }, t.t(failed ? 'failed' : 'sending')),
-    failed && m.content.type === 'text'
-      ? h('button', { type: 'button', part: 'retry-button', onClick: () => actions.retry(m) }, t.t('retry'))
-      : null,
+    failed && m.content.type === 'text' ? button('retry-button', () => actions.retry(m), t.t('retry')) : null,
   );
 }
