@@ -100,6 +100,7 @@ export { delay, InMemoryLeaseManager } from './coordination/lease.js';
 
 // Durable timers
 export { TimerScheduler } from './timers/timer-scheduler.js';
+export { ClockAlarm } from './timers/clock-alarm.js';
 export { DEFAULT_TIMER_RETRY, timerBackoffMs } from './timers/backoff.js';
 export { scheduleTimerInputSchema, timerKindSchema } from './timers/timer-inputs.js';
 
@@ -107,6 +108,7 @@ export { scheduleTimerInputSchema, timerKindSchema } from './timers/timer-inputs
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/ports.js';
 export { canAdvanceMessageStatus } from './storage/message-status.js';
 export { createMemoryStorage } from './storage/memory/memory-storage.js';
+export { MemoryContext, MemoryGate } from './storage/memory/context.js';
 
 // Conversations
 export { conversationLifecycleEventSchema } from './conversation/lifecycle-events.js';
@@ -167,6 +169,7 @@ export {
 } from './calendar/calendar-schema.js';
 export { createBusinessCalendar, MAX_CALENDAR_INSTANT, MIN_CALENDAR_INSTANT } from './calendar/business-calendar.js';
 export { MAX_ICAL_BYTES, parseICalHolidays } from './calendar/ical.js';
+export { formatIsoInstant } from './calendar/civil-date.js';
 
 // Audit, security
 export { auditAppendInputSchema, createAuditLog, hashAuditEntry } from './audit/audit-log.js';

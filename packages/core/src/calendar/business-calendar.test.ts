@@ -402,3 +402,34 @@ describe('nextOpen, nextClose, addBusinessTime edges', () => {
     expect(Object.isFrozen(cal.definition.weekly.mon)).toBe(true);
   });
 });
+
+describe('day cache', () => {
+  it('a tiny cache (colliding, evicting and growing) answers exactly like the default one', () => {
+    const definition: BusinessCalendarDefinitionInput = {
+      timeZone: 'America/New_York',
+      weekly: weekdays([
+        ['08:00', '12:00'],
+        ['13:00', '17:00'],
+      ]),
+      holidays: [
+        { date: '07-04', yearly: true },
+        { from: '2026-12-24', to: '2027-01-01' },
+      ],
+    };
+    const big = createBusinessCalendar(definition);
+    const tiny = createBusinessCalendar(definition, { cacheDays: 8 });
+    // Jump back and forth over years so that days share cache slots all the time.
+    let state = 7;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const at = Date.UTC(2020, 0, 1) + Math.floor(next() * 10 * 365 * 24 * 60) * MIN;
+      const d = Math.floor(next() * 20_000) * MIN;
+      expect(tiny.addBusinessTime(at, d)).toBe(big.addBusinessTime(at, d));
+      expect(tiny.isOpen(at)).toBe(big.isOpen(at));
+      expect(tiny.businessTimeBetween(at, at + d)).toBe(big.businessTimeBetween(at, at + d));
+    }
+  });
+});

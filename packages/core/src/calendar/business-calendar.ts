@@ -34,7 +34,7 @@ export interface BusinessCalendarOptions {
    * `addBusinessTime` crosses before giving up. @default 731 (two years)
    */
   searchDays?: number;
-  /** Local days whose open intervals are kept in memory. @default 4096 */
+  /** Local days whose open intervals are kept in memory (rounded up to a power of two). @default 4096 */
   cacheDays?: number;
 }
 

@@ -197,3 +197,35 @@ export function formatIsoDate(dayNumber: number): string {
 export function pad2(value: number): string {
   return value < 10 ? `0${value}` : String(value);
 }
+
+/** The years `formatIsoInstant` writes itself (four digits, as `toISOString` does). */
+const FAST_ISO_FROM = Date.UTC(1000, 0, 1);
+const FAST_ISO_TO = Date.UTC(10_000, 0, 1);
+
+function pad3(value: number): string {
+  return value < 10 ? `00${value}` : value < 100 ? `0${value}` : String(value);
+}
+
+/**
+ * The ISO-8601 UTC timestamp of an instant, exactly as `new Date(ms).toISOString()`
+ * writes it, several times faster (no `Date` object; SLA monitors stamp thousands of
+ * events per tick). Instants outside years 1000–9999 or not whole milliseconds fall back
+ * to `toISOString`, which also throws the same `RangeError` for invalid ones.
+ *
+ * @example
+ * ```ts
+ * formatIsoInstant(Date.UTC(2026, 2, 29, 1, 0, 0, 5)); // '2026-03-29T01:00:00.005Z'
+ * ```
+ */
+export function formatIsoInstant(ms: number): string {
+  if (!(ms >= FAST_ISO_FROM && ms < FAST_ISO_TO) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const { year, month, day } = civilFromDays(days);
+  const hours = Math.floor(rest / HOUR_MS);
+  rest -= hours * HOUR_MS;
+  const minutes = Math.floor(rest / MINUTE_MS);
+  rest -= minutes * MINUTE_MS;
+  const seconds = Math.floor(rest / 1000);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`;
+}

@@ -35,6 +35,8 @@ export interface DaySlot {
 
 /** Slots kept per calendar: 4096 days ≈ 11 years, each a few dozen bytes. */
 const DEFAULT_CAPACITY = 4096;
+/** Cache slots a calendar starts with (doubled on demand up to the capacity). */
+const INITIAL_SIZE = 64;
 /**
  * How far before local midnight (and after the window end) the offset segments must
  * reach: more than the largest offset any zone has ever had (±15:56 in 19th-century
@@ -43,8 +45,12 @@ const DEFAULT_CAPACITY = 4096;
 const MARGIN_MS = DAY_MS;
 
 /**
- * Computes and caches {@link DaySlot}s of one calendar. The cache is bounded; the oldest
- * entry goes first, which suits SLA workloads that move forward in time.
+ * Computes and caches {@link DaySlot}s of one calendar. The cache is direct-mapped: slot
+ * `d` lives at index `d mod size` (size: `capacity` rounded up to a power of two), so a
+ * lookup is one array read and a comparison — `addBusinessTime` looks up every day it
+ * crosses, and a `Map` lookup there cost more than the rest of the walk. Any run of
+ * `capacity` consecutive days fits without collisions; a day further away replaces the
+ * one sharing its index, which suits SLA workloads that move forward in time.
  *
  * @example
  * ```ts
@@ -53,22 +59,52 @@ const MARGIN_MS = DAY_MS;
  * ```
  */
 export class DaySlots {
-  private readonly cache = new Map<number, DaySlot>();
+  private days: Array<number | undefined>;
+  private slots: Array<DaySlot | undefined>;
+  private mask: number;
+  private readonly maxSize: number;
 
   constructor(
     private readonly zone: ZoneRules,
     private readonly rules: DayRules,
-    private readonly capacity = DEFAULT_CAPACITY,
-  ) {}
+    capacity = DEFAULT_CAPACITY,
+  ) {
+    let size = 1;
+    while (size < capacity) size *= 2;
+    this.maxSize = size;
+    // Start small (many calendars only ever see a few weeks) and double on a collision.
+    const initial = Math.min(size, INITIAL_SIZE);
+    this.mask = initial - 1;
+    this.days = new Array<number | undefined>(initial).fill(undefined);
+    this.slots = new Array<DaySlot | undefined>(initial).fill(undefined);
+  }
 
   /** The slot of local date `dayNumber` (days since 1970-01-01). */
   get(dayNumber: number): DaySlot {
-    const cached = this.cache.get(dayNumber);
-    if (cached !== undefined) return cached;
+    const index = dayNumber & this.mask;
+    const cached = this.days[index];
+    if (cached === dayNumber) return this.slots[index] as DaySlot;
     const slot = this.build(dayNumber);
-    if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value as number);
-    this.cache.set(dayNumber, slot);
+    if (cached !== undefined && this.days.length < this.maxSize) this.grow();
+    const at = dayNumber & this.mask;
+    this.days[at] = dayNumber;
+    this.slots[at] = slot;
     return slot;
+  }
+
+  private grow(): void {
+    const days = this.days;
+    const slots = this.slots;
+    const size = days.length * 2;
+    this.mask = size - 1;
+    this.days = new Array<number | undefined>(size).fill(undefined);
+    this.slots = new Array<DaySlot | undefined>(size).fill(undefined);
+    for (let i = 0; i < days.length; i++) {
+      const day = days[i];
+      if (day === undefined) continue;
+      this.days[day & this.mask] = day;
+      this.slots[day & this.mask] = slots[i];
+    }
   }
 
   /**

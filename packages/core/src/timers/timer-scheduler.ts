@@ -1,4 +1,4 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock/clock.js';
+import { type Clock, systemClock } from '../clock/clock.js';
 import { AlreadyExistsError, HotlineError } from '../errors/hotline-error.js';
 import type { Unsubscribe } from '../events/event-bus.js';
 import { newId } from '../ids/ids.js';
@@ -6,6 +6,7 @@ import type { TimerRecord } from '../schemas/records.js';
 import type { Storage } from '../storage/ports.js';
 import { parseInput } from '../validation/parse.js';
 import { DEFAULT_TIMER_RETRY, type TimerRetryOptions, timerBackoffMs } from './backoff.js';
+import { ClockAlarm } from './clock-alarm.js';
 import { DueIndex } from './due-index.js';
 import {
   type ScheduleTimerInput,
@@ -99,8 +100,6 @@ type State = 'idle' | 'starting' | 'started' | 'stopped';
 
 /** Page size when loading stored timers at start. */
 const SCAN_PAGE = 1000;
-/** Longest delay platform timers take (2^31 - 1 ms); longer ones would fire at once. */
-const MAX_DELAY_MS = 2_147_483_647;
 
 /**
  * Durable timers (reservation timeouts, SLA deadlines, snooze) on one clock timer.
@@ -153,8 +152,7 @@ export class TimerScheduler {
   private readonly due = new DueIndex();
   private state: State = 'idle';
   private starting: Promise<void> | undefined;
-  private armed: TimerHandle | undefined;
-  private armedAt = Number.POSITIVE_INFINITY;
+  private readonly alarm: ClockAlarm;
   private lastRunAt = 0;
   private running: Promise<number> | undefined;
   private rerun = false;
@@ -173,6 +171,7 @@ export class TimerScheduler {
     );
     this.storage = options.storage;
     this.clock = options.clock ?? systemClock;
+    this.alarm = new ClockAlarm(this.clock, () => void this.runDue());
     this.owner = settings.owner;
     this.leaseMs = settings.leaseMs;
     this.batchSize = settings.batchSize;
@@ -298,7 +297,7 @@ export class TimerScheduler {
    */
   async stop(): Promise<void> {
     this.state = 'stopped';
-    this.disarm();
+    this.alarm.disarm();
     while (this.running) await this.running;
   }
 
@@ -403,25 +402,7 @@ export class TimerScheduler {
   /** Keeps the one clock timer armed for min(next heap entry, next poll). */
   private arm(): void {
     if (this.state !== 'started' || this.running) return;
-    const at = Math.min(this.due.peekDueAt() ?? Number.POSITIVE_INFINITY, this.lastRunAt + this.pollIntervalMs);
-    // An earlier ring is fine (one extra claim); only re-arm when we must ring sooner.
-    if (this.armed !== undefined && this.armedAt <= at) return;
-    this.disarm();
-    this.armedAt = at;
-    this.armed = this.clock.setTimer(
-      () => {
-        this.armed = undefined;
-        this.armedAt = Number.POSITIVE_INFINITY;
-        void this.runDue();
-      },
-      Math.min(MAX_DELAY_MS, Math.max(0, at - this.clock.now())),
-    );
-  }
-
-  private disarm(): void {
-    if (this.armed !== undefined) this.clock.clearTimer(this.armed);
-    this.armed = undefined;
-    this.armedAt = Number.POSITIVE_INFINITY;
+    this.alarm.armAt(Math.min(this.due.peekDueAt() ?? Number.POSITIVE_INFINITY, this.lastRunAt + this.pollIntervalMs));
   }
 
   private report(report: TimerErrorReport): void {

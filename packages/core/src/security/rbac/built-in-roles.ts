@@ -1,13 +1,26 @@
 import { GRANT_PERMISSION, type RoleDefinition } from './rbac-types.js';
 
+/** What agents may do to a ticket that is theirs or their group's, and supervisors to any. */
+const TICKET_WORK = [
+  'ticket:update',
+  'ticket:comment',
+  'ticket:assign',
+  'ticket:link',
+  'ticket:merge',
+  'ticket:split',
+] as const;
+
 /**
  * The built-in roles. Override one by defining a role with the same name in
  * {@link PolicyOptions.roles} (the definition is replaced, not merged).
  *
  * - `agent` works conversations and tickets: reads broadly, changes only what is
- *   assigned to them, updates their own agent record (status).
+ *   assigned to them (tickets: also what is in one of their groups), updates their own
+ *   agent record (status).
  * - `supervisor` is an agent who can change any conversation or ticket, merge contacts,
- *   manage agents' states, read the audit log and hand out temporary grants.
+ *   manage agents' states, read the audit log, approve risky ticket operations, see
+ *   sensitive ticket fields unmasked and hand out temporary grants (`ticket_field:*`
+ *   exists so they can lend field-level access). Deleting stays with admins.
  * - `admin` may do everything in the tenant (`*`), never across tenants.
  * - `integration` is a machine client (CRM sync, bot): reads and writes conversations,
  *   contacts and tickets, nothing administrative.
@@ -29,7 +42,10 @@ export const BUILT_IN_ROLES: Readonly<Record<'agent' | 'supervisor' | 'admin' | 
         'contact:update',
         'ticket:read',
         'ticket:create',
-        { action: 'ticket:update', when: 'assigned' },
+        ...TICKET_WORK.flatMap((action) => [
+          { action, when: 'assigned' as const },
+          { action, when: 'group' as const },
+        ]),
         'queue:read',
         'agent:read',
         { action: 'agent:update', when: 'self' },
@@ -46,8 +62,11 @@ export const BUILT_IN_ROLES: Readonly<Record<'agent' | 'supervisor' | 'admin' | 
         'conversation:assign',
         'conversation:monitor',
         'contact:merge',
-        'ticket:update',
-        'ticket:assign',
+        ...TICKET_WORK,
+        'ticket:bulk_update',
+        'ticket:approve',
+        'ticket:read_sensitive',
+        'ticket_field:*',
         'agent:update',
         'queue:update',
         'report:read',
@@ -72,6 +91,7 @@ export const BUILT_IN_ROLES: Readonly<Record<'agent' | 'supervisor' | 'admin' | 
         'ticket:read',
         'ticket:create',
         'ticket:update',
+        'ticket:comment',
         'queue:read',
         'agent:read',
       ],

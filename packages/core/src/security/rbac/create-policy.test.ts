@@ -64,6 +64,28 @@ describe('built-in roles', () => {
     expect(policy.can(admin, 'anything:whatever')).toBe(true);
   });
 
+  it('lets agents work tickets assigned to them or their groups, and supervisors any', () => {
+    const own = { type: 'ticket', tenantId: 'ten_1', id: 'tkt_1', assigneeId: 'agt_1' };
+    const grouped = { type: 'ticket', tenantId: 'ten_1', id: 'tkt_2', assigneeId: 'agt_2', groupId: 'grp_billing' };
+    const other = { type: 'ticket', tenantId: 'ten_1', id: 'tkt_3', assigneeId: 'agt_2', groupId: 'grp_sales' };
+    const member: Principal = { ...agent, groups: ['grp_billing'] };
+    for (const action of ['ticket:update', 'ticket:comment', 'ticket:assign', 'ticket:link', 'ticket:merge']) {
+      expect(policy.can(agent, action, own), action).toBe(true);
+      expect(policy.can(agent, action, grouped), action).toBe(false);
+      expect(policy.can(member, action, grouped), action).toBe(true);
+      expect(policy.can(member, action, other), action).toBe(false);
+      expect(policy.can(supervisor, action, other), action).toBe(true);
+    }
+    for (const action of ['ticket:bulk_update', 'ticket:approve', 'ticket:read_sensitive', 'ticket_field:write']) {
+      expect(policy.can(member, action, action.startsWith('ticket_field') ? undefined : own), action).toBe(false);
+      expect(policy.can(supervisor, action), action).toBe(true);
+    }
+    expect(policy.can(supervisor, 'ticket:delete', other)).toBe(false);
+    expect(policy.can(integration, 'ticket:comment', other)).toBe(true);
+    expect(policy.can(integration, 'ticket:approve')).toBe(false);
+    expect(policy.can(integration, 'ticket:read_sensitive')).toBe(false);
+  });
+
   it('keeps integrations out of administration', () => {
     expect(policy.can(integration, 'contact:update', { type: 'contact', tenantId: 'ten_1', id: 'ctc_1' })).toBe(true);
     expect(policy.can(integration, 'audit:read')).toBe(false);

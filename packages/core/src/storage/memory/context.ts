@@ -1,15 +1,38 @@
 import { UnavailableError } from '../../errors/hotline-error.js';
 
 /**
- * Transaction machinery of the memory adapter.
+ * Transaction machinery of the memory adapter, shared by other in-memory stores (the
+ * ticket store of `@hotline/ticketing`).
  *
  * JavaScript runs one callback at a time, so a repository method that does its work
  * without awaiting is atomic. Transactions span awaits, so they take an exclusive gate:
  * outside operations wait for the running transaction to finish (no dirty reads, no
  * interleaved writes), and every write inside the transaction records how to undo itself.
+ *
+ * @example
+ * ```ts
+ * const gate = new MemoryGate();
+ * const outside = new MemoryContext(gate, false);
+ * await gate.hold(async () => {
+ *   const tx = new MemoryContext(gate, true);
+ *   try {
+ *     await tx.enter();
+ *     table.set(key, value);
+ *     tx.onRollback(() => table.delete(key));
+ *     await work();
+ *   } catch (error) {
+ *     tx.rollback();
+ *     throw error;
+ *   } finally {
+ *     tx.end();
+ *   }
+ * });
+ * await outside.enter(); // waits while a transaction holds the gate
+ * ```
  */
 export class MemoryGate {
   private current: Promise<void> | undefined;
+  /** Set when the storage closes: every later call fails with `UnavailableError`. */
   closed = false;
 
   /** Resolves once no transaction holds the gate. */
@@ -17,6 +40,7 @@ export class MemoryGate {
     while (this.current) await this.current;
   }
 
+  /** Whether a transaction holds the gate. */
   get busy(): boolean {
     return this.current !== undefined;
   }
@@ -49,6 +73,7 @@ export class MemoryContext {
     this.undo = inTransaction ? [] : undefined;
   }
 
+  /** Whether this context runs inside a transaction. */
   get inTransaction(): boolean {
     return this.undo !== undefined;
   }
