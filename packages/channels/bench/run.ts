@@ -13,7 +13,11 @@
  *   socket receiving the push. The ceiling is a bare `ws` relay (`relay.ts`) doing the
  *   same forwarding, driven flat out by the same generators in the same run.
  *
- * Knobs (environment): `HOTLINE_BENCH_SCENARIOS` (`connections,latency`),
+ * - `send-path` (only when named in `HOTLINE_BENCH_SCENARIOS`): the gateway's CPU µs and
+ *   bytes allocated per customer `send`, in one process with in-memory sockets
+ *   (`send-path.ts`, which has knobs of its own).
+ *
+ * Knobs (environment): `HOTLINE_BENCH_SCENARIOS` (`connections,latency`; also `send-path`),
  * `HOTLINE_BENCH_CONNECTIONS` (`5000,10000,19000`), `HOTLINE_BENCH_RATES` (`1000,10000`),
  * `HOTLINE_BENCH_CUSTOMERS` (latency customers, 4000), `HOTLINE_BENCH_SECONDS` (per rate, 10),
  * `HOTLINE_BENCH_HOLD_MS` (how long each connection level is held before measuring, 10000);
@@ -469,11 +473,20 @@ async function latencyScenario(generators: Child[]): Promise<void> {
   }
 }
 
-const generators = startGenerators();
+/** The send path alone: one process, its JSON line passed on as it comes. */
+async function sendPathScenario(): Promise<void> {
+  progress('send-path: customers sending through the gateway in one process');
+  const child = spawn('send-path', './send-path.ts', { execArgv: ['--expose-gc'] });
+  emit((await child.ready) as Record<string, unknown>);
+  await stopAll([child]);
+}
+
+const generators = SCENARIOS.some((s) => s === 'connections' || s === 'latency') ? startGenerators() : [];
 try {
   await Promise.all(generators.map((g) => g.ready));
   if (SCENARIOS.includes('connections')) await connectionsScenario(generators);
   if (SCENARIOS.includes('latency')) await latencyScenario(generators);
+  if (SCENARIOS.includes('send-path')) await sendPathScenario();
 } finally {
   await stopAll([...children]);
   killAll();

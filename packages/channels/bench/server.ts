@@ -9,48 +9,21 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { createHotline } from '@hotline/core';
-import { createConversationDispatcher, RoutingEngine } from '@hotline/routing';
-import { createMemoryBlobStore, createWebchatGateway, type WebchatLimits } from '../src/index.js';
-import { AGENT_SECRET, agentId, QUEUE, reportReady, SITE, serveParent, TENANT, TOKEN_SECRET } from './shared.js';
+import type { WebchatLimits } from '../src/index.js';
+import { createBenchGateway } from './gateway-setup.js';
+import { reportReady, serveParent } from './shared.js';
 
 const agents = Number(process.argv[2] ?? 0);
 const capacity = Number(process.argv[3] ?? 1);
 const limits = JSON.parse(process.env['BENCH_LIMITS'] ?? '{}') as Partial<WebchatLimits>;
 
-const hotline = createHotline();
-const engine = new RoutingEngine({ tenantId: TENANT, clock: hotline.clock });
-engine.defineQueue({ id: QUEUE });
-const dispatcher = createConversationDispatcher({ hotline, engines: [engine] });
-await dispatcher.start();
-const at = new Date().toISOString();
-for (let i = 0; i < agents; i++) {
-  await hotline.storage.agents.create({
-    id: agentId(i),
-    tenantId: TENANT,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    name: `Agent ${i}`,
-    skills: {},
-    languages: ['en'],
-    capacity: { webchat: capacity },
-    activity: 'available',
-    activityChangedAt: at,
-    attributes: {},
-  });
-}
-
 const server = createServer((_req, res) => res.writeHead(404).end());
 const errors: string[] = [];
-const gateway = createWebchatGateway({
-  hotline,
-  dispatcher,
-  server,
-  sites: [{ siteId: SITE, tenantId: TENANT, tokenSecret: TOKEN_SECRET, queueId: QUEUE }],
-  agentSecret: AGENT_SECRET,
-  blobStore: createMemoryBlobStore(),
+const { gateway } = await createBenchGateway({
+  agents,
+  capacity,
   limits,
+  server,
   onError: (error, context) => {
     if (errors.length < 20) errors.push(`${context}: ${error instanceof Error ? error.message : String(error)}`);
   },

@@ -11,11 +11,15 @@ export class ConversationEntry {
    * racing the bus, and a bus copy that wins must still spare the sender.
    */
   appending: { clientMessageId: string; connection: Connection }[] = [];
+  /** Its key in the index (and for held pushes). */
+  readonly key: string;
 
   constructor(
     readonly tenantId: string,
     readonly conversationId: string,
-  ) {}
+  ) {
+    this.key = indexKey(tenantId, conversationId);
+  }
 }
 
 /** Index key of a record of a tenant (ids cannot contain a space). */
@@ -37,9 +41,13 @@ export class ConnectionIndex {
     return this.byConversation.get(indexKey(tenantId, conversationId));
   }
 
-  /** Whether a connection listens to a conversation (it was authorised for it). */
-  isAttached(connection: Connection, conversationId: string): boolean {
-    return connection.conversations.includes(indexKey(connection.tenantId, conversationId));
+  /**
+   * The entry of a conversation the connection listens to (it was authorised for it), found
+   * among the connection's own few: no key to build, no map to probe.
+   */
+  attachedEntry(connection: Connection, conversationId: string): ConversationEntry | undefined {
+    for (const entry of connection.conversations) if (entry.conversationId === conversationId) return entry;
+    return undefined;
   }
 
   /** Makes a connection listen to a conversation; returns its entry. */
@@ -50,19 +58,20 @@ export class ConnectionIndex {
     if (connection.closing) return entry ?? new ConversationEntry(connection.tenantId, conversationId);
     if (!entry) {
       entry = new ConversationEntry(connection.tenantId, conversationId);
-      this.byConversation.set(key, entry);
+      this.byConversation.set(entry.key, entry);
     }
     if (read) entry.read = maxHorizon(entry.read, read);
     if (!entry.connections.includes(connection)) {
       entry.connections.push(connection);
-      connection.conversations.push(key);
+      connection.conversations.push(entry);
     }
     return entry;
   }
 
   /** Stops a connection listening to a conversation. */
   detach(connection: Connection, conversationId: string): void {
-    this.detachKey(connection, indexKey(connection.tenantId, conversationId));
+    const entry = this.attachedEntry(connection, conversationId);
+    if (entry) this.detachEntry(connection, entry);
   }
 
   /** Registers a connection under its contact or agent. */
@@ -88,7 +97,7 @@ export class ConnectionIndex {
 
   /** Forgets a closed connection everywhere; returns how many connections its principal still has here. */
   remove(connection: Connection): number {
-    for (const key of [...connection.conversations]) this.detachKey(connection, key);
+    for (const entry of [...connection.conversations]) this.detachEntry(connection, entry);
     if (!connection.authenticated) return 0;
     const map = connection.role === 'agent' ? this.byAgent : this.byContact;
     const key = indexKey(connection.tenantId, connection.principalId);
@@ -108,22 +117,22 @@ export class ConnectionIndex {
   endAppend(entry: ConversationEntry, clientMessageId: string, connection: Connection): void {
     const at = entry.appending.findIndex((a) => a.clientMessageId === clientMessageId && a.connection === connection);
     if (at >= 0) entry.appending.splice(at, 1);
-    if (entry.appending.length === 0 && entry.connections.length === 0) {
-      const key = indexKey(entry.tenantId, entry.conversationId);
-      if (this.byConversation.get(key) === entry) this.byConversation.delete(key);
-    }
+    if (entry.appending.length === 0 && entry.connections.length === 0) this.forgetIfUnused(entry);
   }
 
   get conversationCount(): number {
     return this.byConversation.size;
   }
 
-  private detachKey(connection: Connection, key: string): void {
-    removeItem(connection.conversations, key);
-    const entry = this.byConversation.get(key);
-    if (!entry) return;
+  private detachEntry(connection: Connection, entry: ConversationEntry): void {
+    removeItem(connection.conversations, entry);
     removeItem(entry.connections, connection);
-    if (entry.connections.length === 0 && entry.appending.length === 0) this.byConversation.delete(key);
+    this.forgetIfUnused(entry);
+  }
+
+  private forgetIfUnused(entry: ConversationEntry): void {
+    if (entry.connections.length > 0 || entry.appending.length > 0) return;
+    if (this.byConversation.get(entry.key) === entry) this.byConversation.delete(entry.key);
   }
 }
 

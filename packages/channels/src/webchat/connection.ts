@@ -1,6 +1,7 @@
 import type { ServerFrame, WireError } from '@hotline/core';
 import type { WebSocket } from 'ws';
-import type { ConnectionRole } from './frame-codec.js';
+import type { ConversationEntry } from './connection-index.js';
+import type { ClientFrame, ConnectionRole } from './frame-codec.js';
 import { TokenBucket } from './rate-limit.js';
 import type { ResolvedSite } from './sites.js';
 
@@ -42,10 +43,11 @@ export class Connection {
   locale: string | undefined;
   /** Display name on messages (agents). */
   name: string | undefined;
-  /** Conversations this connection receives pushes for (index keys). */
-  readonly conversations: string[] = [];
-  /** Work on this connection runs in frame order. */
-  chain: Promise<void> = Promise.resolve();
+  /** Conversations this connection receives pushes for. */
+  readonly conversations: ConversationEntry[] = [];
+  /** Whether a frame of this connection is being handled: later ones wait in `queued` (frames run in order). */
+  busy = false;
+  queued: ClientFrame[] | undefined;
   private held: Map<string, HeldFrame[]> | undefined;
 
   constructor(

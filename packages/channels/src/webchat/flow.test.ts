@@ -5,6 +5,7 @@ import {
   type HistoryResult,
   type SendResult,
   type ServerFrame,
+  serverFrameSchema,
   type WireMessage,
   type WireOffer,
 } from '@hotline/core';
@@ -68,6 +69,10 @@ describe('web chat gateway: a customer and an agent', () => {
     expect(sent).toMatchObject({ created: true, message: { seq: 1, clientMessageId: 'c1', direction: 'inbound' } });
     const pushed = await agent.nextOfType('message');
     expect(pushed.message).toEqual(sent.message);
+    // The ack and the push are built from one encoding of the message: both are still protocol frames.
+    for (const frame of [...customer.frames.filter((f) => f.type === 'reply'), pushed]) {
+      expect(serverFrameSchema.safeParse(frame).success).toBe(true);
+    }
 
     await agent.call({
       type: 'send',

@@ -1,4 +1,5 @@
 import { type AgentFrame, agentFrameSchema, type CustomerFrame, customerFrameSchema } from '@hotline/core';
+import { parseTextSend } from './send-frame.js';
 import { CLOSE_CODES, WireFault } from './wire-errors.js';
 
 /** Which side a connection speaks for. */
@@ -24,7 +25,7 @@ export function decodeFrame(text: string, role: ConnectionRole, authenticated: b
     throw new WireFault('VALIDATION_FAILED', 'malformed_json', 'frame is not valid JSON');
   }
   // Validators recurse: a frame of a few kilobytes of brackets would exhaust the stack.
-  if (nestingDepth(text) > MAX_NESTING) {
+  if (mayNestDeeper(text, MAX_NESTING) && nestingDepth(text) > MAX_NESTING) {
     throw withRequestId(
       new WireFault('VALIDATION_FAILED', 'invalid_frame', `frames nest at most ${MAX_NESTING} levels deep`),
       raw,
@@ -40,6 +41,8 @@ export function decodeFrame(text: string, role: ConnectionRole, authenticated: b
       closeCode: CLOSE_CODES.protocol,
     });
   }
+  const send = type === 'send' ? parseTextSend(raw as Record<string, unknown>, role) : undefined;
+  if (send) return send;
   const schema = role === 'customer' ? customerFrameSchema : agentFrameSchema;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -68,6 +71,21 @@ function withRequestId(fault: WireFault, raw: unknown): AnsweringFault {
   const re = requestIdOf(raw);
   if (re !== undefined) (fault as AnsweringFault).re = re;
   return fault;
+}
+
+/**
+ * Whether a JSON text has more than `max` opening brackets (those in strings too), the
+ * least it takes to nest deeper than `max`. Native `indexOf` scans: real frames have a
+ * handful, so the exact scan below runs only for the odd large one.
+ */
+function mayNestDeeper(text: string, max: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+      if (++count > max) return true;
+    }
+  }
+  return false;
 }
 
 /** How deeply a JSON text nests objects and arrays (brackets inside strings do not count). */

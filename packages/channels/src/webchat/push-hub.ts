@@ -11,7 +11,7 @@ import {
   type WireOffer,
 } from '@hotline/core';
 import type { Connection } from './connection.js';
-import { type ConversationEntry, indexKey } from './connection-index.js';
+import type { ConversationEntry } from './connection-index.js';
 import type { GatewayContext } from './context.js';
 import './events.js';
 
@@ -19,6 +19,12 @@ import './events.js';
 type Delivery = (() => void) | undefined;
 
 type MessageEvent = HotlineEvent<'message.received' | 'message.sent' | 'message.note_added' | 'message.system_added'>;
+const MESSAGE_EVENT_TYPES: ReadonlySet<string> = new Set<MessageEvent['type']>([
+  'message.received',
+  'message.sent',
+  'message.note_added',
+  'message.system_added',
+]);
 
 /**
  * Pushes what happens to the connections that care. Bus events and dispatcher notices
@@ -57,10 +63,13 @@ export class PushHub {
     await this.tail;
   }
 
-  /** The fast path: the connection that appended a message pushes it to the others on the conversation. */
-  deliverLocal(entry: ConversationEntry, message: Message, sender: Connection): void {
+  /**
+   * The fast path: the connection that appended a message pushes it to the others on the
+   * conversation. `wire` is the message as the wire carries it, already encoded for the ack.
+   */
+  deliverLocal(entry: ConversationEntry, message: Message, sender: Connection, wire: string): void {
     if (this.ctx.ledger.consume(message.id)) return;
-    this.pushMessage(entry, message, sender);
+    this.pushMessage(entry, message, sender, wire);
     this.ctx.ledger.mark(message.id, this.ctx.clock.now());
   }
 
@@ -103,6 +112,8 @@ export class PushHub {
     this.pending = [];
     this.scheduled = false;
     for (const event of batch) {
+      // Most message events were pushed by the appending connection already: skip them without a promise.
+      if (this.deliveredOrUnwatched(event)) continue;
       let prepared: Promise<Delivery>;
       try {
         prepared = this.prepare(event).catch((error: unknown) => this.failed(error, event));
@@ -118,6 +129,14 @@ export class PushHub {
         }
       });
     }
+  }
+
+  /** Whether a message event has nothing left to do here: no one listens to its conversation, or it was pushed. */
+  private deliveredOrUnwatched(event: HotlineEvent | DispatchNotice): boolean {
+    if (!MESSAGE_EVENT_TYPES.has(event.type)) return false;
+    const { tenantId, conversationId, messageId } = event as MessageEvent;
+    // The mark first: in the common case it is there, and no index key needs building.
+    return this.ctx.ledger.consume(messageId) || !this.ctx.index.conversation(tenantId, conversationId);
   }
 
   private failed(error: unknown, event: HotlineEvent | DispatchNotice): undefined {
@@ -156,10 +175,9 @@ export class PushHub {
     }
   }
 
+  /** A message appended elsewhere (another process, core called directly); `flush` skipped the ones pushed here. */
   private async prepareMessage(event: MessageEvent): Promise<Delivery> {
     const { index, ledger } = this.ctx;
-    if (!index.conversation(event.tenantId, event.conversationId)) return undefined;
-    if (ledger.consume(event.messageId)) return undefined;
     const message = await this.ctx.hotline.storage.messages.get(event.tenantId, event.messageId);
     if (!message) return undefined;
     return () => {
@@ -172,19 +190,13 @@ export class PushHub {
     };
   }
 
-  private pushMessage(entry: ConversationEntry, message: Message, except: Connection | undefined): void {
-    let forAgents: string | undefined;
-    let forCustomers: string | undefined;
-    const key = indexKey(entry.tenantId, entry.conversationId);
+  /** Pushes a message to the conversation's connections but `except`; customers never get notes. Encoded once, when needed. */
+  private pushMessage(entry: ConversationEntry, message: Message, except: Connection | undefined, wire?: string): void {
+    let data: string | undefined;
     for (const connection of entry.connections) {
-      if (connection === except) continue;
-      if (connection.role === 'agent') {
-        forAgents ??= JSON.stringify({ type: 'message', message: this.ctx.views.message(message) });
-        connection.sendMessage(key, message.seq, forAgents);
-      } else if (message.direction !== 'note') {
-        forCustomers ??= forAgents ?? JSON.stringify({ type: 'message', message: this.ctx.views.message(message) });
-        connection.sendMessage(key, message.seq, forCustomers);
-      }
+      if (connection === except || (connection.role === 'customer' && message.direction === 'note')) continue;
+      data ??= `{"type":"message","message":${wire ?? JSON.stringify(this.ctx.views.message(message))}}`;
+      connection.sendMessage(entry.key, message.seq, data);
     }
   }
 

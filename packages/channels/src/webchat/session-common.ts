@@ -11,6 +11,7 @@ import type {
 import type { Connection } from './connection.js';
 import { type ConversationEntry, indexKey } from './connection-index.js';
 import type { GatewayContext } from './context.js';
+import { EncodedResult } from './encoded-result.js';
 import type { PushHub } from './push-hub.js';
 import { conversationNotFound, rateLimited, textTooLong, WireFault } from './wire-errors.js';
 
@@ -41,11 +42,15 @@ export async function authorize(
   connection: Connection,
   conversationId: string,
 ): Promise<ConversationEntry> {
+  return ctx.index.attachedEntry(connection, conversationId) ?? authorizeFromStorage(ctx, connection, conversationId);
+}
+
+async function authorizeFromStorage(
+  ctx: GatewayContext,
+  connection: Connection,
+  conversationId: string,
+): Promise<ConversationEntry> {
   const { index } = ctx;
-  if (index.isAttached(connection, conversationId)) {
-    const entry = index.conversation(connection.tenantId, conversationId);
-    if (entry) return entry;
-  }
   const conversation = await ctx.hotline.storage.conversations.get(connection.tenantId, conversationId);
   if (!conversation || !owns(connection, conversation)) throw conversationNotFound(conversationId);
   return index.attach(connection, conversationId, conversation.readHorizon);
@@ -64,21 +69,30 @@ export function takeMessageToken(ctx: GatewayContext, connection: Connection): v
   }
 }
 
-/** Appends a message from a connection and pushes it to the conversation's other connections. */
+/**
+ * Appends a message from a connection and pushes it to the conversation's other connections.
+ * The stored message is encoded once: the ack and every push carry the same JSON.
+ */
 export async function appendFromConnection(
   ctx: GatewayContext,
   hub: PushHub,
   connection: Connection,
   frame: { conversationId: string; clientMessageId: string; content: WireSendContent },
   message: { direction: MessageDirection; author: MessageAuthor },
-): Promise<SendResult> {
+): Promise<EncodedResult<SendResult>> {
   takeMessageToken(ctx, connection);
   const text = frame.content.text;
   if (text !== undefined && text.length > ctx.limits.maxTextLength) {
     throw textTooLong(ctx.limits.maxTextLength);
   }
-  const entry = await authorize(ctx, connection, frame.conversationId);
-  const content = await toMessageContent(ctx, connection, frame.conversationId, frame.content);
+  // The hot path (a listening connection sending text) awaits nothing but the append.
+  const entry =
+    ctx.index.attachedEntry(connection, frame.conversationId) ??
+    (await authorizeFromStorage(ctx, connection, frame.conversationId));
+  const content =
+    frame.content.type === 'text'
+      ? frame.content
+      : await toMessageContent(ctx, connection, frame.conversationId, frame.content);
   ctx.index.beginAppend(entry, frame.clientMessageId, connection);
   let result: Awaited<ReturnType<typeof ctx.hotline.conversations.appendMessage>>;
   try {
@@ -96,8 +110,9 @@ export async function appendFromConnection(
   } finally {
     ctx.index.endAppend(entry, frame.clientMessageId, connection);
   }
-  if (result.created) hub.deliverLocal(entry, result.message, connection);
-  return { message: ctx.views.message(result.message), created: result.created };
+  const wire = JSON.stringify(ctx.views.message(result.message));
+  if (result.created) hub.deliverLocal(entry, result.message, connection, wire);
+  return new EncodedResult(`{"message":${wire},"created":${result.created}}`);
 }
 
 /** Turns uploaded attachment ids into attachments, refusing any not uploaded to this conversation. */
@@ -105,9 +120,8 @@ async function toMessageContent(
   ctx: GatewayContext,
   connection: Connection,
   conversationId: string,
-  content: WireSendContent,
+  content: Extract<WireSendContent, { type: 'attachments' }>,
 ): Promise<MessageContent> {
-  if (content.type === 'text') return content;
   const attachments: Attachment[] = [];
   for (const id of new Set(content.attachmentIds)) {
     const meta = await ctx.blobStore.head(id).catch(() => undefined);

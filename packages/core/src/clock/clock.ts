@@ -33,7 +33,16 @@ export const systemClock: Clock = {
   clearTimer: (handle) => globalThis.clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
 };
 
+// Hot paths stamp several records per millisecond (a message and its event): format each millisecond once.
+let lastMs = Number.NaN;
+let lastIso = '';
+
 /** The ISO-8601 timestamp of a clock's current time, as stored in records. */
 export function isoNow(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
+  const ms = clock.now();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }

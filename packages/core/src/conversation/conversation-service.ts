@@ -16,7 +16,6 @@ import {
 } from '../schemas/conversation.js';
 import {
   type AppendMessageInput,
-  appendMessageInputSchema,
   type Message,
   type MessageDirection,
   type MessageStatus,
@@ -27,6 +26,7 @@ import type { ConversationFilter, ListOptions, MessageListOptions, Page, Storage
 import type { TimerScheduler } from '../timers/timer-scheduler.js';
 import { readModifyWrite } from '../util/read-modify-write.js';
 import { parseInput } from '../validation/parse.js';
+import { parseAppendMessageInput } from './append-input.js';
 import {
   type ConversationPatch,
   conversationPatchSchema,
@@ -226,8 +226,10 @@ export class ConversationService {
    * conversations accept no messages (`ILLEGAL_TRANSITION`): start a new one.
    */
   async appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
-    const parsed = parseInput(appendMessageInputSchema, input, 'message');
-    const conversation = await this.get(parsed.tenantId, parsed.conversationId);
+    const parsed = parseAppendMessageInput(input);
+    // Both ids were just validated by the input schema: read directly, not through `get`.
+    const conversation = await this.deps.storage.conversations.get(parsed.tenantId, parsed.conversationId);
+    if (!conversation) throw new NotFoundError('conversation', parsed.conversationId);
     if (conversation.status === 'closed' || conversation.status === 'abandoned') {
       // Retries of a message stored before the close still get their original answer.
       const duplicate = await this.findDuplicate({ ...parsed, channel: parsed.channel ?? conversation.channel });
@@ -264,11 +266,14 @@ export class ConversationService {
       direction: message.direction,
       channel: message.channel,
     } as Parameters<typeof this.deps.bus.publish>[0]);
-    let current = conversation;
-    if (message.direction === 'inbound' && message.author.kind === 'contact') {
-      current = await this.reactivateOnReply(conversation);
+    if (
+      message.direction === 'inbound' &&
+      message.author.kind === 'contact' &&
+      REPLY_REACTIVATES.includes(conversation.status)
+    ) {
+      return { message, created, conversation: await this.reactivateOnReply(conversation) };
     }
-    return { message, created, conversation: current };
+    return { message, created, conversation };
   }
 
   /** A conversation's messages in `seq` order (resume with `afterSeq`). */

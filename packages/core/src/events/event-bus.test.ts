@@ -29,6 +29,11 @@ describe('InMemoryEventBus', () => {
     expect(event.at).toBe('2026-01-01T00:00:00.000Z');
     expect(event.id).toMatch(/^evt_/);
     expect((await bus.publish({ ...created, id: 'evt_x', at: '2026-02-02T00:00:00.000Z' })).id).toBe('evt_x');
+    const input = { ...created };
+    const stamped = await bus.publish(input);
+    expect(stamped).not.toBe(input);
+    expect(input).toEqual(created);
+    expect(Object.keys(stamped)).toEqual(['type', 'tenantId', 'contactId', 'id', 'at']);
   });
 
   it('hasListeners looks at the type, its prefix and *', () => {

@@ -4,6 +4,8 @@ import { ValidationError } from '../errors/hotline-error.js';
 import { newId } from '../ids/ids.js';
 import type { EventInput, EventPattern, EventsMatching, HotlineEvent } from './event-map.js';
 
+/** Event types whose prefix pattern a bus remembers. */
+const MAX_CACHED_TYPES = 256;
 const PATTERN = /^(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_.]*))$/;
 
 /** Call to stop receiving events. Calling it twice is harmless. */
@@ -51,6 +53,7 @@ export interface InMemoryEventBusOptions {
  */
 export class InMemoryEventBus implements EventBus {
   private readonly emitter = new EventEmitter();
+  private readonly prefixes = new Map<string, string>();
   private readonly clock: Clock;
   private readonly onError: (error: unknown, event: HotlineEvent) => void;
 
@@ -61,17 +64,32 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async publish<E extends EventInput>(input: E): Promise<HotlineEvent> {
-    const event = { ...input, id: input.id ?? newId('event'), at: input.at ?? isoNow(this.clock) } as HotlineEvent;
-    this.deliver(event);
-    return event;
+    // Object.assign copies a fresh literal several times faster than a spread with extra keys.
+    const event = Object.assign({}, input) as EventInput & { id?: string; at?: string };
+    event.id ??= newId('event');
+    event.at ??= isoNow(this.clock);
+    this.deliver(event as HotlineEvent);
+    return event as HotlineEvent;
   }
 
   /** Delivers a fully stamped event (used by bridges that receive events from elsewhere). */
   deliver(event: HotlineEvent): void {
-    const dot = event.type.indexOf('.');
     this.emitter.emit(event.type, event);
-    if (dot > 0) this.emitter.emit(`${event.type.slice(0, dot)}.*`, event);
+    const prefix = this.prefixPattern(event.type);
+    if (prefix !== undefined) this.emitter.emit(prefix, event);
     this.emitter.emit('*', event);
+  }
+
+  /** The prefix pattern of a type (`message.received` → `message.*`), built once per type. */
+  private prefixPattern(type: string): string | undefined {
+    let pattern = this.prefixes.get(type);
+    if (pattern === undefined) {
+      const dot = type.indexOf('.');
+      pattern = dot > 0 ? `${type.slice(0, dot)}.*` : '';
+      // Types come from code, so there are few; a bridge relaying arbitrary ones gets no cache.
+      if (this.prefixes.size < MAX_CACHED_TYPES) this.prefixes.set(type, pattern);
+    }
+    return pattern === '' ? undefined : pattern;
   }
 
   subscribe<P extends EventPattern>(pattern: P, handler: EventHandler<EventsMatching<P>>): Unsubscribe {

@@ -35,6 +35,25 @@ describe('ids', () => {
 
   it('refuse bad prefixes and clocks', () => {
     expect(() => newId('Bad Prefix')).toThrow(RangeError);
+    expect(() => newId('Bad Prefix')).toThrow(RangeError);
+    expect(() => newId('constructor')).toThrow(RangeError);
     expect(() => createIdGenerator({ now: () => -1 }).next('task')).toThrow(RangeError);
+  });
+
+  it('keep every prefix apart, however many a generator makes and in whatever order', () => {
+    const ids = createIdGenerator({ now: () => 1_700_000_000_000 });
+    const prefixes = Array.from(
+      { length: 100 },
+      (_, i) => `p${String.fromCharCode(97 + (i % 26))}${'q'.repeat(i % 5)}x`,
+    );
+    for (let round = 0; round < 3; round++) {
+      for (const prefix of prefixes) {
+        const id = ids.next(prefix);
+        expect(id.startsWith(`${prefix}_`)).toBe(true);
+        expect(id).toHaveLength(prefix.length + 27);
+        expect(idTimestamp(id)).toBe(1_700_000_000_000);
+      }
+      expect(ids.next('message')).toMatch(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/);
+    }
   });
 });

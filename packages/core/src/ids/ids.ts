@@ -10,6 +10,8 @@ const ENCODING = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_LEN = 10;
 const RANDOM_LEN = 16;
 const MAX_TIME = 2 ** 48 - 1;
+/** Prefixes whose char-code template a generator keeps. */
+const MAX_TEMPLATES = 64;
 
 /** Known prefixes; hosts may use their own (2–8 lowercase letters). */
 export const ID_PREFIXES = {
@@ -78,8 +80,12 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
   // Random part as 16 base32 digits, so a same-millisecond increment is a digit carry.
   const lastRandom: number[] = new Array(RANDOM_LEN).fill(0);
 
+  // Reused buffers: an id allocates nothing but its own string.
+  const bytes = new Uint8Array(RANDOM_LEN);
+  /** Per prefix, an id's char codes with the prefix and `_` filled in; the rest is written per id. */
+  const templates = new Map<string, number[]>();
+
   function freshRandom(): void {
-    const bytes = new Uint8Array(RANDOM_LEN);
     randomBytes(bytes);
     for (let i = 0; i < RANDOM_LEN; i++) lastRandom[i] = (bytes[i] as number) & 31;
   }
@@ -96,7 +102,20 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
     return false;
   }
 
+  function template(prefix: string): number[] {
+    const known = templates.get(prefix);
+    if (known) return known;
+    if (!/^[a-z]{2,8}$/.test(prefix)) throw new RangeError(`invalid id prefix: ${prefix}`);
+    const codes = new Array<number>(prefix.length + 1 + TIME_LEN + RANDOM_LEN).fill(0);
+    for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
+    codes[prefix.length] = 95; // '_'
+    // Hosts use a few prefixes; one generating endless new ones gets no cache.
+    if (templates.size < MAX_TEMPLATES) templates.set(prefix, codes);
+    return codes;
+  }
+
   function ulid(prefix: string): string {
+    const codes = template(prefix);
     let time = Math.floor(now());
     if (!Number.isFinite(time) || time < 0 || time > MAX_TIME) {
       throw new RangeError(`id clock out of range: ${time}`);
@@ -115,9 +134,6 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
     // Build the id from char codes in one go: string concatenation would leave a rope of
     // 26 pieces per id, several hundred bytes each once millions of ids are kept.
     const head = prefix.length + 1;
-    const codes = new Array<number>(head + TIME_LEN + RANDOM_LEN);
-    for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
-    codes[prefix.length] = 95; // '_'
     let t = time;
     for (let i = TIME_LEN - 1; i >= 0; i--) {
       codes[head + i] = ENCODING.charCodeAt(t % 32);
@@ -129,9 +145,7 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
 
   return {
     next(kind) {
-      const prefix = (ID_PREFIXES as Record<string, string>)[kind] ?? kind;
-      if (!/^[a-z]{2,8}$/.test(prefix)) throw new RangeError(`invalid id prefix: ${prefix}`);
-      return ulid(prefix);
+      return ulid((ID_PREFIXES as Record<string, string>)[kind] ?? kind);
     },
   };
 }

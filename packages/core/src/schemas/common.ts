@@ -1,11 +1,16 @@
 import { z } from 'zod';
 
+/** What an id looks like (non-empty: the first character is required). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+/** Longest id. */
+export const MAX_ID_LENGTH = 128;
+
 /** Ids are opaque strings; Hotline makes ULID-based ones, hosts may bring their own. */
 export const idSchema = z
   .string()
   .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'ids use letters, digits and _ . : - only');
+  .max(MAX_ID_LENGTH)
+  .regex(ID_PATTERN, 'ids use letters, digits and _ . : - only');
 
 /** A tenant id; every record and every storage call carries one. */
 export const tenantIdSchema = idSchema;

@@ -56,11 +56,14 @@ export const messageContentSchema = z.discriminatedUnion('type', [
 /** What a message carries. */
 export type MessageContent = z.infer<typeof messageContentSchema>;
 
+/** Longest author display name on a message. */
+export const MAX_AUTHOR_NAME_LENGTH = 200;
+
 /** Who wrote a message. */
 export const messageAuthorSchema = z.object({
   kind: z.enum(['contact', 'agent', 'bot', 'system']),
   id: idSchema.optional(),
-  name: z.string().max(200).optional(),
+  name: z.string().max(MAX_AUTHOR_NAME_LENGTH).optional(),
 });
 /** Who wrote a message. */
 export type MessageAuthor = z.infer<typeof messageAuthorSchema>;
@@ -78,8 +81,11 @@ export const messageStatusSchema = z.enum(['pending', 'sent', 'delivered', 'read
 /** Delivery status. */
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+/** Longest idempotency key (`clientMessageId`, `providerMessageId`). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
 /** Idempotency keys are short opaque strings chosen by clients and providers. */
-const idempotencyKeySchema = z.string().min(1).max(200);
+const idempotencyKeySchema = z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH);
 
 /**
  * One message of a conversation. `seq` is gap-free and monotonic per conversation: the

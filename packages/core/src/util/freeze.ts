@@ -17,8 +17,24 @@ function copy(value: unknown): unknown {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return deepFreeze(structuredClone(value));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  return Object.freeze(copyFields({}, value));
+}
+
+/**
+ * {@link frozenCopy} of a plain record with more fields on top, in one copy (a spread
+ * first would copy every field twice). `extra` wins over `value`, as in `{ ...value, ...extra }`.
+ */
+export function frozenCopyWith<T extends object, E extends object>(value: T, extra: E): T & E {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return frozenCopy({ ...value, ...extra });
+  return Object.freeze(copyFields(copyFields({}, value), extra)) as T & E;
+}
+
+/** Copies the fields of a plain object into `out`, each deeply. */
+function copyFields(out: Record<string, unknown>, value: object): Record<string, unknown> {
+  // for…in walks the enum cache, where Object.keys would allocate an array per object.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = (value as Record<string, unknown>)[key];
     // Optional fields set to undefined are left out, as JSON and databases would.
     if (item === undefined) continue;
@@ -27,7 +43,7 @@ function copy(value: unknown): unknown {
       Object.defineProperty(out, key, { value: copy(item), enumerable: true, writable: true, configurable: true });
     else out[key] = copy(item);
   }
-  return Object.freeze(out);
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,6 @@
 import { AlreadyExistsError, NotFoundError } from '../../errors/hotline-error.js';
 import type { Message, MessageStatus } from '../../schemas/message.js';
-import { frozenCopy } from '../../util/freeze.js';
+import { frozenCopy, frozenCopyWith } from '../../util/freeze.js';
 import { canAdvanceMessageStatus } from '../message-status.js';
 import type { AppendResult, MessageListOptions, NewMessage } from '../ports.js';
 import type { MemoryContext } from './context.js';
@@ -9,44 +9,74 @@ import { pageLimit } from './pagination.js';
 const k2 = (a: string, b: string) => `${a}\u0000${b}`;
 const k3 = (a: string, b: string, c: string) => `${a}\u0000${b}\u0000${c}`;
 
-/** Messages per conversation in seq order, plus the idempotency indexes. */
+/** One conversation's messages (seq n at index n - 1) and its client idempotency keys. */
+interface Thread {
+  readonly messages: Message[];
+  /** `clientMessageId` → message; made on the first message that has one. */
+  byClientId: Map<string, Message> | undefined;
+}
+
+const EMPTY: readonly Message[] = Object.freeze([]);
+
+/**
+ * Messages per conversation in seq order, plus the idempotency indexes. Client keys are
+ * indexed per conversation (their scope) and ids per tenant: small maps and no composite
+ * keys to build, where one process-wide map per index made every append a string
+ * concatenation and a probe into a table of every message ever stored.
+ */
 export class MessageData {
-  /** tenant+conversation → messages, index = seq - 1. */
-  private readonly threads = new Map<string, Message[]>();
-  private readonly byId = new Map<string, Message>();
-  private readonly byClientId = new Map<string, Message>();
+  /** tenant+conversation → thread. */
+  private readonly threads = new Map<string, Thread>();
+  /** tenant → message id → message. */
+  private readonly byId = new Map<string, Map<string, Message>>();
   private readonly byProviderId = new Map<string, Message>();
 
   append(ctx: MemoryContext, input: NewMessage): AppendResult {
     const { tenantId, conversationId } = input;
-    if (input.clientMessageId !== undefined) {
-      const existing = this.byClientId.get(k3(tenantId, conversationId, input.clientMessageId));
-      if (existing) return { message: existing, created: false };
-    }
-    if (input.providerMessageId !== undefined) {
-      const existing = this.byProviderId.get(k3(tenantId, input.channel, input.providerMessageId));
-      if (existing) return { message: existing, created: false };
-    }
-    if (this.byId.has(k2(tenantId, input.id))) throw new AlreadyExistsError('message', input.id);
     const threadKey = k2(tenantId, conversationId);
-    let thread = this.threads.get(threadKey);
+    const existingThread = this.threads.get(threadKey);
+    if (input.clientMessageId !== undefined) {
+      const existing = existingThread?.byClientId?.get(input.clientMessageId);
+      if (existing) return { message: existing, created: false };
+    }
+    const providerKey =
+      input.providerMessageId === undefined ? undefined : k3(tenantId, input.channel, input.providerMessageId);
+    if (providerKey !== undefined) {
+      const existing = this.byProviderId.get(providerKey);
+      if (existing) return { message: existing, created: false };
+    }
+    let ids = this.byId.get(tenantId);
+    if (ids?.has(input.id)) throw new AlreadyExistsError('message', input.id);
+    if (!ids) {
+      ids = new Map();
+      this.byId.set(tenantId, ids);
+    }
+    let thread = existingThread;
     if (!thread) {
-      thread = [];
+      thread = { messages: [], byClientId: undefined };
       this.threads.set(threadKey, thread);
     }
-    const message = frozenCopy({ ...input, seq: thread.length + 1 } as Message);
-    thread.push(message);
-    this.index(message);
-    ctx.onRollback(() => {
-      // Transactions hold the gate, so the message is still the thread's last one.
-      thread.pop();
-      this.unindex(message);
-    });
+    const message: Message = frozenCopyWith(input, { seq: thread.messages.length + 1 });
+    thread.messages.push(message);
+    ids.set(message.id, message);
+    if (message.clientMessageId !== undefined) {
+      thread.byClientId ??= new Map();
+      thread.byClientId.set(message.clientMessageId, message);
+    }
+    if (providerKey !== undefined) this.byProviderId.set(providerKey, message);
+    if (ctx.inTransaction) {
+      const appended = thread;
+      ctx.onRollback(() => {
+        // Transactions hold the gate, so the message is still the thread's last one.
+        appended.messages.pop();
+        this.unindex(message);
+      });
+    }
     return { message, created: true };
   }
 
   get(tenantId: string, id: string): Message | undefined {
-    return this.byId.get(k2(tenantId, id));
+    return this.byId.get(tenantId)?.get(id);
   }
 
   byProvider(tenantId: string, channel: string, providerMessageId: string): Message | undefined {
@@ -54,11 +84,11 @@ export class MessageData {
   }
 
   lastSeq(tenantId: string, conversationId: string): number {
-    return this.threads.get(k2(tenantId, conversationId))?.length ?? 0;
+    return this.threads.get(k2(tenantId, conversationId))?.messages.length ?? 0;
   }
 
   list(tenantId: string, conversationId: string, options: MessageListOptions = {}): Message[] {
-    const thread = this.threads.get(k2(tenantId, conversationId)) ?? [];
+    const thread = this.threads.get(k2(tenantId, conversationId))?.messages ?? EMPTY;
     const limit = pageLimit(options.limit);
     // seq n sits at index n - 1, so bounds are array slices.
     const from = Math.max(0, options.afterSeq ?? 0);
@@ -69,7 +99,7 @@ export class MessageData {
   }
 
   updateStatus(ctx: MemoryContext, tenantId: string, id: string, status: MessageStatus): Message {
-    const current = this.byId.get(k2(tenantId, id));
+    const current = this.get(tenantId, id);
     if (!current) throw new NotFoundError('message', id);
     if (!canAdvanceMessageStatus(current.status, status)) return current;
     const next = frozenCopy({ ...current, status });
@@ -80,24 +110,20 @@ export class MessageData {
 
   private replace(current: Message, next: Message): void {
     const thread = this.threads.get(k2(current.tenantId, current.conversationId));
-    if (thread) thread[current.seq - 1] = next;
-    this.index(next);
-  }
-
-  private index(message: Message): void {
-    this.byId.set(k2(message.tenantId, message.id), message);
-    if (message.clientMessageId !== undefined) {
-      this.byClientId.set(k3(message.tenantId, message.conversationId, message.clientMessageId), message);
+    if (thread) {
+      thread.messages[current.seq - 1] = next;
+      if (next.clientMessageId !== undefined) thread.byClientId?.set(next.clientMessageId, next);
     }
-    if (message.providerMessageId !== undefined) {
-      this.byProviderId.set(k3(message.tenantId, message.channel, message.providerMessageId), message);
+    this.byId.get(next.tenantId)?.set(next.id, next);
+    if (next.providerMessageId !== undefined) {
+      this.byProviderId.set(k3(next.tenantId, next.channel, next.providerMessageId), next);
     }
   }
 
   private unindex(message: Message): void {
-    this.byId.delete(k2(message.tenantId, message.id));
+    this.byId.get(message.tenantId)?.delete(message.id);
     if (message.clientMessageId !== undefined) {
-      this.byClientId.delete(k3(message.tenantId, message.conversationId, message.clientMessageId));
+      this.threads.get(k2(message.tenantId, message.conversationId))?.byClientId?.delete(message.clientMessageId);
     }
     if (message.providerMessageId !== undefined) {
       this.byProviderId.delete(k3(message.tenantId, message.channel, message.providerMessageId));
