@@ -1,4 +1,5 @@
 import { initial } from './001-initial.js';
+import { tickets } from './002-tickets.js';
 
 /** One schema change. Versions are consecutive and never change once released. */
 export interface Migration {
@@ -12,4 +13,7 @@ export interface Migration {
  * a major version a migration only adds (tables, columns with defaults, indexes), so
  * processes of the previous version keep working during a rolling deploy.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'tickets', sql: tickets },
+];
