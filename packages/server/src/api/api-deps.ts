@@ -1,0 +1,22 @@
+import { type Hotline, NotFoundError } from '@hotline/core';
+import type { TicketService } from '@hotline/ticketing';
+import type { TenantRouting } from '../routing/tenant-routing.js';
+
+/** What the route handlers use. */
+export interface ApiDeps {
+  hotline: Hotline;
+  tickets: TicketService;
+  routing: TenantRouting;
+}
+
+/** Reads a record or throws `NotFoundError` (also for another tenant's id: never reveal it exists). */
+export async function mustGet<T>(entity: string, id: string, read: Promise<T | undefined>): Promise<T> {
+  const record = await read;
+  if (record === undefined) throw new NotFoundError(entity, id);
+  return record;
+}
+
+/** Copies the defined fields of a patch (an explicit `undefined` changes nothing). */
+export function definedFields<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,296 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createWebchatGateway, type WebchatGateway } from '@hotline/channels';
+import { createHotline, createPolicy, type Hotline, type Policy, systemClock, UnavailableError } from '@hotline/core';
+import { type ConversationDispatcher, createConversationDispatcher } from '@hotline/routing';
+import { createTicketGuard, createTicketing, type Ticketing, type TicketService } from '@hotline/ticketing';
+import { agentRoutes } from './api/agent-routes.js';
+import type { ApiDeps } from './api/api-deps.js';
+import { contactRoutes } from './api/contact-routes.js';
+import { conversationRoutes } from './api/conversation-routes.js';
+import { queueRoutes } from './api/queue-routes.js';
+import { OPERATOR_ROLE, tenantRoutes } from './api/tenant-routes.js';
+import { ticketRoutes } from './api/ticket-routes.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { handleApiRequest } from './http/handle-api.js';
+import { sendError, sendJson } from './http/respond.js';
+import type { AnyRoute } from './http/route.js';
+import { Router } from './http/router.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/metrics.js';
+import { buildOpenApiDocument } from './openapi/openapi.js';
+import { TenantRouting } from './routing/tenant-routing.js';
+import type { HotlineServerOptions, ServerLogger } from './server-options.js';
+
+const API_PREFIX = '/api/v1/';
+const DEFAULT_BODY_LIMIT = 1_048_576;
+const READY_TIMEOUT_MS = 2_000;
+
+/** A running (or ready to run) Hotline server. */
+export interface HotlineServer {
+  /**
+   * The request listener: the REST API, `/openapi.json`, `/healthz`, `/readyz`,
+   * `/metrics` and the web chat's upload and download paths. Mount it at the root of any
+   * Node framework through its raw `req`/`res` (Express: `app.use((req, res) => server.handler(req, res))`).
+   */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Takes the web chat's WebSocket upgrades on a host's HTTP server. */
+  attach(server: Server): void;
+  /** Starts (if needed) and listens on its own HTTP server. @default port 0 (a free port), host '127.0.0.1' */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Loads routing for the stored tenants, starts timers, SLA and restores routed work. Idempotent. */
+  start(): Promise<void>;
+  /**
+   * Graceful stop: refuses new requests (503), says `bye` to WebSocket clients, lets
+   * requests in flight finish (up to `shutdownGraceMs`), then stops routing, ticketing and
+   * timers and closes the storage. Idempotent.
+   */
+  close(): Promise<void>;
+  readonly hotline: Hotline;
+  readonly tickets: TicketService;
+  readonly ticketing: Ticketing;
+  readonly gateway: WebchatGateway;
+  readonly dispatcher: ConversationDispatcher;
+  readonly policy: Policy;
+  /** The REST routes, for documentation and tests. */
+  readonly routes: readonly AnyRoute[];
+  /** The OpenAPI 3.1 document served at `/openapi.json`. */
+  readonly openapi: Record<string, unknown>;
+  /** The Prometheus registry, when metrics are on. */
+  readonly metrics: ServerMetrics | undefined;
+}
+
+const consoleLogger: ServerLogger = { error: (message, error) => console.error(message, error) };
+
+/**
+ * Composes core, routing (one engine per tenant and the conversation dispatcher),
+ * ticketing and the web chat gateway into one Node HTTP server with a REST API.
+ *
+ * @example
+ * ```ts
+ * import { createHotlineServer } from '@hotline/server';
+ * import { createPgliteStorage } from '@hotline/storage-postgres';
+ *
+ * const server = createHotlineServer({
+ *   storage: await createPgliteStorage({ dataDir: './.hotline/db' }),
+ *   jwtSecret: process.env.HOTLINE_JWT_SECRET!,
+ *   webchat: { sites: [{ siteId: 'site_shop', tenantId: 'ten_acme', tokenSecret }], agentSecret },
+ * });
+ * const { port } = await server.listen(8080, '0.0.0.0');
+ * process.on('SIGTERM', () => server.close());
+ * ```
+ */
+export function createHotlineServer(options: HotlineServerOptions): HotlineServer {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  const { storage } = options;
+  const authenticate = createAuthenticator({
+    jwtSecret: options.jwtSecret,
+    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
+    clock,
+  });
+  const policy = createPolicy({
+    clock,
+    roles: {
+      [OPERATOR_ROLE]: { description: 'Runs the platform: creates tenants.', permissions: ['tenant:create'] },
+      ...options.roles,
+    },
+  });
+  const hotline = createHotline({ storage, clock });
+  const routing = new TenantRouting(clock);
+  const dispatcher = createConversationDispatcher({
+    hotline,
+    engineFor: routing.engineFor,
+    onError: (error, context) => logger.error(`dispatcher error (${JSON.stringify(context)})`, error),
+  });
+  const ticketing = createTicketing({
+    ...options.ticketing,
+    hotline,
+    guard: options.ticketing?.guard ?? createTicketGuard({ policy, audit: hotline.audit, bus: hotline.bus, clock }),
+  });
+  const gateway = createWebchatGateway({
+    clock,
+    onError: (error, context) => logger.error(`web chat error (${context})`, error),
+    ...options.webchat,
+    hotline,
+    dispatcher,
+  });
+  const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing };
+  const router = new Router([
+    ...tenantRoutes(deps),
+    ...agentRoutes(deps),
+    ...queueRoutes(deps),
+    ...conversationRoutes(deps),
+    ...contactRoutes(deps),
+    ...ticketRoutes(deps),
+  ]);
+  const openapi = buildOpenApiDocument(router.routes, options.openapi);
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : createServerMetrics({
+          connections: () => gateway.stats().connections,
+          queueDepths: () => routing.queueDepths(),
+        });
+  const apiDeps = { router, authenticate, policy, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT };
+
+  let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let started: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+  const ownServers: Server[] = [];
+  const attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+
+  async function ready(res: ServerResponse): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        storage.tenants.list({ limit: 1 }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new UnavailableError('storage did not answer in time')), READY_TIMEOUT_MS);
+        }),
+      ]);
+      if (closing) throw new UnavailableError('shutting down');
+      sendJson(res, 200, { status: 'ready' });
+      return 200;
+    } catch (error) {
+      return sendError(res, error instanceof UnavailableError ? error : new UnavailableError('storage unreachable'));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<{ route: string; status: number }> {
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return { route: path, status: 200 };
+    }
+    if (req.method === 'GET' && path === '/readyz') return { route: path, status: await ready(res) };
+    if (req.method === 'GET' && path === '/openapi.json') {
+      sendJson(res, 200, openapi, { 'cache-control': 'public, max-age=300' });
+      return { route: path, status: 200 };
+    }
+    if (req.method === 'GET' && path === '/metrics' && metrics) {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      return { route: path, status: 200 };
+    }
+    if (closing) return { route: 'unmatched', status: sendError(res, new UnavailableError('server is shutting down')) };
+    if (path.startsWith(API_PREFIX) || path === API_PREFIX.slice(0, -1))
+      return handleApiRequest(apiDeps, req, res, url);
+    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${path} not found`, details: {} } });
+    return { route: 'unmatched', status: 404 };
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!closing && gateway.handleRequest(req, res)) return;
+    const startedAt = performance.now();
+    inFlight++;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    route(req, res, url)
+      .then(
+        (outcome) =>
+          metrics?.observeRequest(
+            req.method ?? 'GET',
+            outcome.route,
+            outcome.status,
+            (performance.now() - startedAt) / 1000,
+          ),
+        (error: unknown) => {
+          logger.error('request failed', error);
+          sendError(res, error);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+  };
+
+  function attach(server: Server): void {
+    if (attached.has(server)) return;
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (closing || !gateway.handleUpgrade(req, socket, head)) {
+        // Leave upgrades for other paths to the host's own listeners, if it has any.
+        if (closing || server.listenerCount('upgrade') === 1) socket.destroy();
+      }
+    };
+    attached.set(server, onUpgrade);
+    server.on('upgrade', onUpgrade);
+  }
+
+  function start(): Promise<void> {
+    started ??= (async () => {
+      const tenantIds = await routing.load(storage);
+      await ticketing.start();
+      for (const tenantId of tenantIds) await dispatcher.restore(tenantId);
+    })();
+    return started;
+  }
+
+  async function listen(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
+    await start();
+    const server = createServer(handler);
+    attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    ownServers.push(server);
+    return server.address() as AddressInfo;
+  }
+
+  async function shutdown(): Promise<void> {
+    closing = true;
+    const grace = options.shutdownGraceMs ?? 5_000;
+    const serversClosed = ownServers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    await gateway.close({ retryAfterMs: 1_000, graceMs: Math.min(grace, 1_000) });
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, grace);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const server of ownServers) server.closeAllConnections();
+    for (const [server, onUpgrade] of attached) server.off('upgrade', onUpgrade);
+    await Promise.all(serversClosed);
+    if (started) await started.catch(() => undefined);
+    await dispatcher.close();
+    routing.stop();
+    await ticketing.close();
+    await hotline.stop();
+    if (options.closeStorage !== false) await storage.close();
+  }
+
+  return {
+    handler,
+    attach,
+    listen,
+    start,
+    close: () => {
+      closed ??= shutdown();
+      return closed;
+    },
+    hotline,
+    tickets: ticketing.tickets,
+    ticketing,
+    gateway,
+    dispatcher,
+    policy,
+    routes: router.routes,
+    openapi,
+    metrics,
+  };
+}
