@@ -21,6 +21,7 @@ export { MIN_SECRET_BYTES } from './webchat/secrets.js';
 export { assertBlobKey, BLOB_KEY_PATTERN, createMemoryBlobStore } from './blob/blob-store.js';
 export { createFsBlobStore } from './blob/fs-blob-store.js';
 export { normalizeMimeType, sniffMimeType } from './uploads/sniff.js';
+export { sendJson } from './uploads/http-io.js';
 
 // Types
 export type { WebchatGateway } from './webchat/gateway.js';

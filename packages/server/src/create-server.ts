@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createWebchatGateway, type WebchatGateway } from '@hotline/channels';
+import { createWebchatGateway, sendJson, type WebchatGateway } from '@hotline/channels';
 import { createHotline, createPolicy, type Hotline, type Policy, systemClock, UnavailableError } from '@hotline/core';
 import { type ConversationDispatcher, createConversationDispatcher } from '@hotline/routing';
 import { createTicketGuard, createTicketing, type Ticketing, type TicketService } from '@hotline/ticketing';
@@ -14,7 +14,7 @@ import { OPERATOR_ROLE, tenantRoutes } from './api/tenant-routes.js';
 import { ticketRoutes } from './api/ticket-routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { handleApiRequest } from './http/handle-api.js';
-import { sendError, sendJson } from './http/respond.js';
+import { sendError } from './http/respond.js';
 import type { AnyRoute } from './http/route.js';
 import { Router } from './http/router.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/metrics.js';

@@ -16,7 +16,15 @@ export class HttpFault extends WireFault {
   }
 }
 
-/** Answers JSON with the given status. */
+/**
+ * Answers JSON with the given status (`no-store`, `nosniff`); once headers are out it only
+ * ends the response. Shared by the gateway's upload endpoints and `@hotline/server`.
+ *
+ * @example
+ * ```ts
+ * sendJson(res, 200, { ok: true });
+ * ```
+ */
 export function sendJson(
   res: ServerResponse,
   status: number,

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '@hotline/channels';
 import { HotlineError, NotFoundError, type Policy, parseInput, type Resource } from '@hotline/core';
 import type { Authenticator } from '../auth/authenticate.js';
 import { readJsonBody } from './body.js';
-import { sendError, sendJson } from './respond.js';
+import { sendError } from './respond.js';
 import type { AnyRoute, RouteContext } from './route.js';
 import type { Router } from './router.js';
 

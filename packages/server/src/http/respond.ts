@@ -1,23 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '@hotline/channels';
 import { HotlineError, type HotlineErrorJSON, isHotlineError } from '@hotline/core';
-
-/** Writes a JSON body with the given status. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(text);
-}
 
 /**
  * The HTTP status and `{ error }` body for anything a handler threw. Errors that are not
