@@ -1,7 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'ticketing/index': 'src/ticketing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'ticketing/index': 'src/ticketing/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

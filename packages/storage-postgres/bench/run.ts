@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { NewMessage, Storage } from '@hotline/core';
 import { makeConversation, makeMessage } from '@hotline/core/testing';
 import { createPgliteStorage, createPostgresStorage, type SqlBackedStorage } from '../src/index.js';
-import { findPostgresBinaries, startPostgres } from '../test/pg-server.js';
+import { findPostgresBinaries, startPostgres } from '../src/testing/postgres-server.js';
 
 /** `BENCH_WRITERS=64 BENCH_DRIVERS=postgres` narrows a run while tuning. */
 const WRITERS = (process.env['BENCH_WRITERS'] ?? '1,8,64').split(',').map(Number);

@@ -9,10 +9,10 @@ import { makeConversation, makeMessage } from '@hotline/core/testing';
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createPostgresStorage, type SqlBackedStorage } from '../src/index.js';
+import { type PostgresServer, startPostgres } from '../src/testing/postgres-server.js';
 import { expectAcksStored, expectGapFree } from './fixtures/messages.js';
 import { startTcpProxy, type TcpProxy } from './fixtures/tcp-proxy.js';
 import { describeWithPostgres } from './pg-available.js';
-import { type PostgresServer, startPostgres } from './pg-server.js';
 import { freshSchemaName } from './schema.js';
 
 const TENANT = 'ten_loss';

@@ -4,7 +4,7 @@
  * Without server binaries it provides `undefined`, and `describeWithPostgres` skips or (under CI) fails the suites.
  */
 import type { TestProject } from 'vitest/node';
-import { findPostgresBinaries, startPostgres } from './pg-server.js';
+import { findPostgresBinaries, startPostgres } from '../src/testing/postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

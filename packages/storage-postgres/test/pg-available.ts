@@ -4,7 +4,7 @@
  * missing component is a failure, never a skip.
  */
 import { describe, inject, it } from 'vitest';
-import { findPostgresBinaries, MIN_POSTGRES_MAJOR } from './pg-server.js';
+import { findPostgresBinaries, MIN_POSTGRES_MAJOR } from '../src/testing/postgres-server.js';
 
 /** True when PostgreSQL ≥ 15 server binaries are installed (so `startPostgres()` can run). */
 export function postgresAvailable(): boolean {

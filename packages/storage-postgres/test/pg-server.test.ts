@@ -4,8 +4,8 @@ import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type PostgresServer, startPostgres } from '../src/testing/postgres-server.js';
 import { describeWithPostgres, sharedPostgresUrl } from './pg-available.js';
-import { type PostgresServer, startPostgres } from './pg-server.js';
 import { createSchema, dropSchema, freshSchemaName } from './schema.js';
 
 async function connected(url: string): Promise<Client> {

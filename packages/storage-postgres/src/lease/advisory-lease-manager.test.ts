@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Lease, LeaseManager } from '@hotline/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPostgres, sharedPostgresUrl } from '../../test/pg-available.js';
-import { type PostgresServer, startPostgres } from '../../test/pg-server.js';
+import { type PostgresServer, startPostgres } from '../testing/postgres-server.js';
 import { type TwoDrivers, useTwoDrivers } from '../../test/two-drivers.js';
 import { sleep, until } from '../../test/wait.js';
 import { createPgDriver } from '../driver/pg-driver.js';
