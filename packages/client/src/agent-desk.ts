@@ -5,9 +5,13 @@ import type {
   ReadHorizon,
   SendResult,
   ServerFrame,
+  StatsSnapshot,
+  TransferTarget,
+  WatchResult,
   WireConversation,
   WireMessage,
   WireOffer,
+  WrapUp,
 } from '@hotline/core';
 import { Emitter } from './emitter.js';
 import { ClientError } from './errors.js';
@@ -36,25 +40,33 @@ export interface AgentDeskEvents {
   offer_ended: { reservationId: string; reason: string };
   /** A new message in one of the agent's conversations (also the agent's own, once stored). */
   message: WireMessage;
-  /** A conversation was assigned, changed, or ended. */
+  /**
+   * A conversation was assigned, changed, ended, or left the agent (transferred away: its
+   * status is then `queued` or `offered`). Also for the conversations the agent `watch`es.
+   */
   conversation: WireConversation;
-  /** The customer is typing (or stopped). */
+  /** The customer is typing (or stopped); on watched conversations, the agent too. */
   typing: { conversationId: string; author: WireMessage['author']; on: boolean };
   /** Read horizons changed. */
   read: { conversationId: string; read: ReadHorizon };
+  /** Live queue and agent figures, while `monitor` is on (supervisors). */
+  stats: StatsSnapshot;
   state: ConnectionState;
   error: ClientError;
 }
 
 /** The server resumes at most this many conversations per `hello`. */
 const MAX_RESUME = 20;
-const GONE = ['resolved', 'closed', 'abandoned'];
+/** Statuses in which a conversation stays with its agent; in any other it has left the desk. */
+const HELD = ['active', 'pending', 'wrap_up', 'snoozed'];
 
 /**
  * The agent's side of the web chat: offers, accepting and rejecting them, the assigned
  * conversations with their messages (each once, in seq order, gaps filled), sending
- * (retried safely with the same `clientMessageId`), notes, typing, read receipts, ending
- * and resolving. It uses the same reconnecting transport as `CustomerChat`.
+ * (retried safely with the same `clientMessageId`), notes, typing, read receipts,
+ * transfers, ending with a disposition and resolving; for supervisors, live figures
+ * (`monitor`) and read-only watching of any conversation of the tenant (`watch`), both
+ * resumed after a reconnection. It uses the same reconnecting transport as `CustomerChat`.
  *
  * @example
  * ```ts
@@ -64,6 +76,8 @@ const GONE = ['resolved', 'closed', 'abandoned'];
  * desk.on('message', (m) => console.log(m.conversationId, m.content));
  * await desk.connect();
  * await desk.setActivity('available');
+ * // later: await desk.transfer(conversationId, { queueId: 'billing' });
+ * // or:    await desk.end(conversationId, { disposition: 'refund_issued' });
  * ```
  */
 export class AgentDesk extends Emitter<AgentDeskEvents> {
@@ -72,6 +86,9 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
   private readonly waiting = new Map<string, WireOffer>();
   private readonly logs = new Map<string, MessageLog<WireMessage>>();
   private readonly typedAt = new Map<string, number>();
+  /** Conversations watched read-only (supervisors), with their latest view. */
+  private readonly watchedViews = new Map<string, WireConversation | undefined>();
+  private monitoring = false;
   private me: AgentHelloResult['agent'] | undefined;
   /** The conversations the last `hello` resumed (their messages come as pages). */
   private resumed = new Set<string>();
@@ -116,6 +133,11 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
     return [...this.waiting.values()];
   }
 
+  /** The conversations watched read-only (`watch`), as last seen. */
+  get watched(): WireConversation[] {
+    return [...this.watchedViews.values()].filter((c): c is WireConversation => c !== undefined);
+  }
+
   /** The messages of a conversation held so far, in seq order, each once. */
   messages(conversationId: string): readonly WireMessage[] {
     return this.logs.get(conversationId)?._list ?? [];
@@ -136,6 +158,8 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
   async accept(reservationId: string): Promise<WireConversation> {
     const { conversation } = await this.request<ConversationResult>({ type: 'accept', reservationId });
     this.waiting.delete(reservationId);
+    // A watched conversation the agent now holds is its own: the server stopped the watch.
+    this.watchedViews.delete(conversation.id);
     this.update(conversation);
     return conversation;
   }
@@ -197,14 +221,69 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
     this.transport.notify({ type: 'read', conversationId, seq });
   }
 
-  /** The interaction is over: the conversation goes to wrap-up. */
-  end(conversationId: string): Promise<void> {
-    return this.finish(conversationId, 'end');
+  /**
+   * The interaction is over: the conversation goes to wrap-up. `wrapUp` records its
+   * outcome (`disposition`, 1 to 64 characters) and `notes` (up to 2000); given for a
+   * conversation already in wrap-up (the customer left first), only those are recorded.
+   */
+  end(conversationId: string, wrapUp: WrapUp = {}): Promise<void> {
+    return this.finish(conversationId, 'end', wrapUp);
   }
 
   /** Wrap-up is done: the conversation is resolved and the agent free again. */
   resolve(conversationId: string): Promise<void> {
     return this.finish(conversationId, 'resolve');
+  }
+
+  /**
+   * Hands a conversation, history and all, to a queue (`{ queueId }`) or to one agent
+   * (`{ agentId }`, offered to that agent only, back to the queue if refused). It leaves
+   * this desk: a `conversation` event follows with its new status. Errors: `CONFLICT`
+   * (`reason` `agent_offline`, `agent_unavailable`, `agent_at_capacity`,
+   * `agent_not_eligible`), `NOT_FOUND` for an unknown queue or agent.
+   */
+  async transfer(conversationId: string, target: TransferTarget): Promise<void> {
+    // The server checks the target (exactly one of the two): one place for the rule.
+    await this.request({ type: 'transfer', conversationId, ...target });
+    this.assigned.delete(conversationId);
+    if (!this.watchedViews.has(conversationId)) this.logs.delete(conversationId);
+  }
+
+  /**
+   * Supervisors: starts (or, with `false`, stops) live figures. Resolves with the figures
+   * now; `stats` events follow after each change, at most every 500 ms, and monitoring
+   * resumes by itself after a reconnection. Without the supervisor or admin role: `FORBIDDEN`.
+   */
+  async monitor(on = true): Promise<StatsSnapshot> {
+    const stats = await this.request<StatsSnapshot>({ type: 'monitor', on }, { retry: true });
+    this.monitoring = on;
+    return stats;
+  }
+
+  /**
+   * Supervisors: follows a conversation of the tenant read-only — its `message`
+   * (notes included), `typing` and `conversation` events — starting with its newest 50
+   * messages (also in `messages()`); `false` stops. Sending to it, ending or transferring
+   * it stays `FORBIDDEN`. Watching resumes by itself after a reconnection.
+   */
+  watch(conversationId: string, on?: true): Promise<WatchResult>;
+  watch(conversationId: string, on: false): Promise<undefined>;
+  async watch(conversationId: string, on = true): Promise<WatchResult | undefined> {
+    if (!on) {
+      await this.request({ type: 'watch', conversationId, on: false }, { retry: true });
+      this.watchedViews.delete(conversationId);
+      if (!this.assigned.has(conversationId)) this.logs.delete(conversationId);
+      return undefined;
+    }
+    // Listed first: its pushes may come before the reply.
+    const known = this.watchedViews.has(conversationId);
+    if (!known) this.watchedViews.set(conversationId, undefined);
+    try {
+      return await this.rewatch(conversationId);
+    } catch (error) {
+      if (!known) this.watchedViews.delete(conversationId);
+      throw error;
+    }
   }
 
   /** Closes the connection. */
@@ -215,9 +294,19 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
   private request = <T>(frame: OutFrame, options?: RequestOptions): Promise<T> =>
     this.transport.requests.request<T>(frame, options);
 
-  private async finish(conversationId: string, type: 'end' | 'resolve'): Promise<void> {
-    const result = await this.request<Partial<ConversationResult> | undefined>({ type, conversationId });
+  private async finish(conversationId: string, type: 'end' | 'resolve', wrapUp: WrapUp = {}): Promise<void> {
+    const result = await this.request<Partial<ConversationResult> | undefined>({ ...wrapUp, type, conversationId });
     if (result?.conversation) this.update(result.conversation);
+  }
+
+  private async rewatch(conversationId: string): Promise<WatchResult> {
+    const result = await this.request<WatchResult>({ type: 'watch', conversationId, on: true }, { retry: true });
+    if (this.watchedViews.has(conversationId) && !this.assigned.has(conversationId)) {
+      this.watchedViews.set(conversationId, result.conversation);
+      this.take(conversationId, result.messages);
+      this._emit('conversation', result.conversation);
+    }
+    return result;
   }
 
   private hello(): OutFrame {
@@ -237,6 +326,16 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
       this._emit('offer', offer);
     }
     for (const conversation of result.conversations) this.update(conversation, this.resumed.has(conversation.id));
+    // What a supervisor followed on the previous connection, followed again on this one.
+    if (this.monitoring) {
+      this.request<StatsSnapshot>({ type: 'monitor', on: true }, { retry: true }).then(
+        (stats) => this._emit('stats', stats),
+        (error) => this._emit('error', error),
+      );
+    }
+    for (const conversationId of this.watchedViews.keys()) {
+      this.rewatch(conversationId).catch((error) => this._emit('error', error));
+    }
   }
 
   private push(frame: ServerFrame): void {
@@ -268,19 +367,27 @@ export class AgentDesk extends Emitter<AgentDeskEvents> {
         const conversation = this.assigned.get(frame.conversationId);
         if (conversation) this.assigned.set(conversation.id, { ...conversation, read: frame.read });
         this._emit('read', { conversationId: frame.conversationId, read: frame.read });
+        return;
       }
+      case 'stats':
+        this._emit('stats', frame.stats);
     }
   }
 
-  /** Records a conversation; a newly assigned one has its messages fetched unless resumed. */
+  /**
+   * Records a conversation: one the agent holds (a newly assigned one has its messages
+   * fetched unless resumed), one it watches, or one that left it (transferred, resolved).
+   */
   private update(conversation: WireConversation, resumed = false): void {
     const id = conversation.id;
-    if (GONE.includes(conversation.status)) {
-      this.assigned.delete(id);
-      this.logs.delete(id);
-    } else {
+    if (this.watchedViews.has(id) && !this.assigned.has(id)) {
+      this.watchedViews.set(id, conversation);
+    } else if (HELD.includes(conversation.status)) {
       this.assigned.set(id, conversation);
       if (!resumed && conversation.lastSeq > this.logOf(id)._lastSeq) this.fill(id);
+    } else {
+      this.assigned.delete(id);
+      if (!this.watchedViews.has(id)) this.logs.delete(id);
     }
     this._emit('conversation', conversation);
   }

@@ -26,13 +26,19 @@ export type {
   WebSocketLike,
 } from './transport/types.js';
 export type {
+  AgentStateView,
   Attachment,
   IdentityClaim,
+  QueueStatsView,
   ReadHorizon,
+  StatsSnapshot,
+  TransferTarget,
   VisitorAttributes,
+  WatchResult,
   WireConversation,
   WireError,
   WireLimits,
   WireMessage,
   WireOffer,
+  WrapUp,
 } from '@hotline/core';

@@ -1,50 +1,32 @@
 // The client against the real web chat gateway (@hotline/channels) with the real
 // conversation dispatcher (@hotline/routing) on core's memory storage, on loopback.
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createMemoryBlobStore, createWebchatGateway, signAgentToken, type WebchatGateway } from '@hotline/channels';
-import { createHotline, type Hotline } from '@hotline/core';
+import { signAgentToken } from '@hotline/channels';
+import type { Hotline } from '@hotline/core';
 import { makeAgent } from '@hotline/core/testing';
-import { type ConversationDispatcher, createConversationDispatcher, RoutingEngine } from '@hotline/routing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesk, type ChatMessage, CustomerChat, type StorageLike, type WireOffer } from '../src/index.js';
 import { MemoryStorage, network, until } from './helpers.js';
+import { type RealGateway, startRealGateway } from './real-gateway.js';
 
 const TENANT = 'ten_client';
 const SITE = 'site_client';
 const AGENT_SECRET = 'client-integration-agent-secret-0123456789';
 
+let real: RealGateway;
 let hotline: Hotline;
-let dispatcher: ConversationDispatcher;
-let gateway: WebchatGateway;
-let server: Server;
 let url = '';
-const errors: unknown[] = [];
 const clients: { close(): void }[] = [];
 const reconnect = { initialDelayMs: 20, maxDelayMs: 200, jitter: 0.5 };
 
 beforeAll(async () => {
-  hotline = createHotline();
-  const engine = new RoutingEngine({ tenantId: TENANT, clock: hotline.clock });
-  engine.defineQueue({ id: 'support' });
-  dispatcher = createConversationDispatcher({ hotline, engines: [engine] });
-  await dispatcher.start();
-  server = createServer((_req, res) => res.end('host'));
-  gateway = createWebchatGateway({
-    hotline,
-    dispatcher,
-    server,
+  real = await startRealGateway({
     sites: [
       { siteId: SITE, tenantId: TENANT, tokenSecret: 'client-integration-token-secret-0123456789', queueId: 'support' },
     ],
     agentSecret: AGENT_SECRET,
-    blobStore: createMemoryBlobStore(),
-    onError: (error) => errors.push(error),
+    queues: [{ id: 'support' }],
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${gateway.path}`;
+  ({ hotline, url } = real);
 });
 
 afterEach(() => {
@@ -52,11 +34,8 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await gateway.close({ graceMs: 100 });
-  await dispatcher.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  expect(errors).toEqual([]);
+  await real.close();
+  expect(real.errors).toEqual([]);
 });
 
 function customer(storage: StorageLike = new MemoryStorage()) {

@@ -144,6 +144,19 @@ export {
 export { agentFrameSchema, customerFrameSchema, identityClaimSchema, MAX_RESUME } from './wire/client-frames.js';
 export { serverFrameSchema, wireOfferSchema } from './wire/server-frames.js';
 export { toWireConversation, toWireMessage } from './wire/to-wire.js';
+export {
+  agentPresenceSchema,
+  agentStateViewSchema,
+  dispositionSchema,
+  MAX_WRAP_UP_NOTES,
+  queueCountersSchema,
+  queueStatsViewSchema,
+  statsSnapshotSchema,
+  transferTargetSchema,
+  watchResultSchema,
+  wrapUpNotesSchema,
+  wrapUpSchema,
+} from './wire/agent-work.js';
 
 export { normalizeIdentity } from './identity/normalize-identity.js';
 export { ContactService, isIdentityTaken } from './identity/contact-service.js';
@@ -348,4 +361,12 @@ export type {
   WireOffer,
 } from './wire/server-frames.js';
 export type { WireConversationExtras } from './wire/to-wire.js';
+export type {
+  AgentStateView,
+  QueueStatsView,
+  StatsSnapshot,
+  TransferTarget,
+  WatchResult,
+  WrapUp,
+} from './wire/agent-work.js';
 export type { DispatchNotice, DispatchOffer, Dispatcher, DispatchRequest } from './dispatch/dispatch-port.js';

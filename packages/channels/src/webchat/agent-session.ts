@@ -5,7 +5,9 @@ import {
   OPEN_CONVERSATION_STATES,
   WIRE_PROTOCOL_VERSION,
   type WireOffer,
+  type WrapUp,
 } from '@hotline/core';
+import { monitor, watch } from './agent-supervision.js';
 import type { Connection } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { toWireLimits } from './limits.js';
@@ -63,9 +65,15 @@ export class AgentSession {
       case 'history':
         return readHistory(ctx, connection, frame);
       case 'end':
-        return this.lifecycle(connection, frame.conversationId, 'end');
+        return this.lifecycle(connection, frame.conversationId, 'end', wrapUpOf(frame));
       case 'resolve':
         return this.lifecycle(connection, frame.conversationId, 'resolve');
+      case 'transfer':
+        return this.transfer(connection, frame);
+      case 'monitor':
+        return Promise.resolve().then(() => monitor(ctx, connection, frame.on));
+      case 'watch':
+        return watch(ctx, connection, frame.conversationId, frame.on);
       case 'ping':
         return Promise.resolve(undefined);
     }
@@ -80,6 +88,7 @@ export class AgentSession {
     connection.tenantId = claims.tenantId;
     connection.principalId = agent.id;
     connection.name = claims.name ?? agent.name;
+    connection.roles = claims.roles;
     const assigned = (
       await ctx.hotline.storage.conversations.list(
         claims.tenantId,
@@ -152,11 +161,37 @@ export class AgentSession {
     connection: Connection,
     conversationId: string,
     action: 'end' | 'resolve',
+    wrapUp?: WrapUp,
   ): Promise<ConversationResult> {
     const { ctx } = this;
     await authorize(ctx, connection, conversationId);
-    await ctx.dispatcher[action](connection.tenantId, connection.principalId, conversationId);
+    if (action === 'end') await ctx.dispatcher.end(connection.tenantId, connection.principalId, conversationId, wrapUp);
+    else await ctx.dispatcher.resolve(connection.tenantId, connection.principalId, conversationId);
     const conversation = await ctx.hotline.conversations.get(connection.tenantId, conversationId);
     return { conversation: await ctx.views.conversation(conversation, true) };
   }
+
+  /**
+   * Hands a conversation the agent holds to a queue or another agent. The reply is `{}`;
+   * the agent's connections then get the conversation's new status and no more of it.
+   */
+  private async transfer(
+    connection: Connection,
+    frame: Extract<AgentFrame, { type: 'transfer' }>,
+  ): Promise<Record<string, never>> {
+    const { ctx } = this;
+    await authorize(ctx, connection, frame.conversationId);
+    const target = frame.agentId !== undefined ? { agentId: frame.agentId } : { queueId: frame.queueId as string };
+    await ctx.dispatcher.transfer(connection.tenantId, connection.principalId, frame.conversationId, target);
+    return {};
+  }
+}
+
+/** The wrap-up an `end` frame carries, if any. */
+function wrapUpOf(frame: Extract<AgentFrame, { type: 'end' }>): WrapUp | undefined {
+  if (frame.disposition === undefined && frame.notes === undefined) return undefined;
+  const wrapUp: WrapUp = {};
+  if (frame.disposition !== undefined) wrapUp.disposition = frame.disposition;
+  if (frame.notes !== undefined) wrapUp.notes = frame.notes;
+  return wrapUp;
 }

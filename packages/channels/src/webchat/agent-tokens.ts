@@ -1,3 +1,4 @@
+import { ValidationError } from '@hotline/core';
 import { jwtVerify, SignJWT } from 'jose';
 import { importHmacKey, secretBytes } from './secrets.js';
 import { isId, tokenFault, VISITOR_TOKEN_TYPE } from './visitor-tokens.js';
@@ -9,8 +10,23 @@ export interface AgentClaims {
   tenantId: string;
   /** Display name shown to customers; the agent record's name when absent. */
   name?: string;
+  /** Roles the host granted (`supervisor`, `admin`…); empty when the token has none. */
+  roles: string[];
   /** Epoch ms. */
   expiresAt: number;
+}
+
+/** Most roles an agent token may carry. */
+export const MAX_AGENT_ROLES = 20;
+const ROLE_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** Whether a value is a list of role names (`supervisor`, `team-lead`…). */
+function isRoleList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length <= MAX_AGENT_ROLES &&
+    value.every((role) => typeof role === 'string' && ROLE_PATTERN.test(role))
+  );
 }
 
 /** Input of {@link signAgentToken}. */
@@ -19,6 +35,12 @@ export interface AgentTokenInput {
   tenantId: string;
   /** Display name shown to customers. @default the agent record's name */
   name?: string;
+  /**
+   * Roles the host's login granted. `supervisor` or `admin` may `monitor` the tenant's
+   * queues and `watch` its conversations. Lower-case names (letters, digits, `_`, `-`),
+   * at most 20. @default none
+   */
+  roles?: readonly string[];
   /** Lifetime. @default 12 hours */
   ttlMs?: number;
   /** Issue time, epoch ms. @default Date.now() */
@@ -28,17 +50,26 @@ export interface AgentTokenInput {
 /**
  * Signs an agent token (HS256 under the gateway's `agentSecret`) for the host's login
  * code to hand to its agent desk. Any JWT library can make the same token: `sub` = agent
- * id, `tid` = tenant id, `exp`, optional `name`.
+ * id, `tid` = tenant id, `exp`, optional `name` and `roles` (an array of strings).
  *
  * @example
  * ```ts
  * const agentToken = await signAgentToken({ agentId: agent.id, tenantId }, process.env.HOTLINE_AGENT_SECRET!);
+ * const supervisorToken = await signAgentToken({ agentId: 'agt_sam', tenantId, roles: ['supervisor'] }, secret);
  * ```
  */
 export async function signAgentToken(input: AgentTokenInput, secret: string | Uint8Array): Promise<string> {
   const now = input.now ?? Date.now();
-  const claims: Record<string, string> = { tid: input.tenantId };
+  const claims: Record<string, string | string[]> = { tid: input.tenantId };
   if (input.name !== undefined) claims['name'] = input.name;
+  if (input.roles !== undefined) {
+    if (!isRoleList(input.roles)) {
+      throw new ValidationError('Invalid roles: at most 20 lower-case role names', [
+        { path: 'roles', message: 'at most 20 names of letters, digits, _ and -' },
+      ]);
+    }
+    if (input.roles.length > 0) claims['roles'] = [...input.roles];
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.agentId)
@@ -71,17 +102,18 @@ export class AgentTokenVerifier {
     } catch (error) {
       throw tokenFault(error, 'agent token');
     }
-    const { sub, tid, name, exp } = payload;
+    const { sub, tid, name, exp, roles } = payload;
     if (
       typ === VISITOR_TOKEN_TYPE ||
       !isId(sub) ||
       !isId(tid) ||
       typeof exp !== 'number' ||
-      (name !== undefined && (typeof name !== 'string' || name.length > 200))
+      (name !== undefined && (typeof name !== 'string' || name.length > 200)) ||
+      (roles !== undefined && !isRoleList(roles))
     ) {
       throw authFault('token_invalid', 'agent token is not valid');
     }
-    const claims: AgentClaims = { agentId: sub, tenantId: tid, expiresAt: exp * 1000 };
+    const claims: AgentClaims = { agentId: sub, tenantId: tid, roles: roles ?? [], expiresAt: exp * 1000 };
     if (typeof name === 'string' && name.length > 0) claims.name = name;
     return claims;
   }

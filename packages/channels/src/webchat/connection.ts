@@ -43,8 +43,12 @@ export class Connection {
   locale: string | undefined;
   /** Display name on messages (agents). */
   name: string | undefined;
+  /** Agent: the roles of its token (`supervisor`, `admin`…). */
+  roles: readonly string[] = [];
   /** Conversations this connection receives pushes for. */
   readonly conversations: ConversationEntry[] = [];
+  /** Agent (supervisor): conversations it watches read-only. */
+  readonly watching: ConversationEntry[] = [];
   /** Whether a frame of this connection is being handled: later ones wait in `queued` (frames run in order). */
   busy = false;
   queued: ClientFrame[] | undefined;

@@ -82,6 +82,7 @@ export class PushHub {
     };
     const data = JSON.stringify({ type: 'read', conversationId: entry.conversationId, read: entry.read });
     for (const connection of entry.connections) if (connection !== except) connection.sendRaw(data);
+    for (const connection of entry.watchers) connection.sendRaw(data);
   }
 
   /** Relays typing to the other side's connections here (and through the bus to other processes). */
@@ -190,13 +191,20 @@ export class PushHub {
     };
   }
 
-  /** Pushes a message to the conversation's connections but `except`; customers never get notes. Encoded once, when needed. */
+  /**
+   * Pushes a message to the conversation's connections but `except`, and to its watchers;
+   * customers never get notes. Encoded once, when needed.
+   */
   private pushMessage(entry: ConversationEntry, message: Message, except: Connection | undefined, wire?: string): void {
     let data: string | undefined;
     for (const connection of entry.connections) {
       if (connection === except || (connection.role === 'customer' && message.direction === 'note')) continue;
       data ??= `{"type":"message","message":${wire ?? JSON.stringify(this.ctx.views.message(message))}}`;
       connection.sendMessage(entry.key, message.seq, data);
+    }
+    for (const connection of entry.watchers) {
+      data ??= `{"type":"message","message":${wire ?? JSON.stringify(this.ctx.views.message(message))}}`;
+      connection.sendRaw(data);
     }
   }
 
@@ -236,11 +244,13 @@ export class PushHub {
         // The conversation left this agent (transferred, resolved): no more pushes to them.
         if (!open || connection.principalId !== assignee) index.detach(connection, conversationId);
       }
+      for (const connection of entry.watchers) connection.sendRaw(agentData);
     };
   }
 
   private async prepareNotice(notice: DispatchNotice): Promise<Delivery> {
     if (notice.type === 'agent') return undefined;
+    if (notice.type === 'stats') return this.prepareStats(notice.tenantId);
     const { tenantId, agentId } = notice.type === 'offer' ? notice.offer : notice;
     const connections = () => this.ctx.index.agentConnections(tenantId, agentId);
     if (connections().length === 0) return undefined;
@@ -250,6 +260,15 @@ export class PushHub {
     }
     const offer = await this.wireOffer(notice.offer);
     return offer && (() => broadcast(connections(), { type: 'offer', offer }));
+  }
+
+  /** The tenant's figures changed: a snapshot to its monitoring supervisors, taken when it goes out. */
+  private prepareStats(tenantId: string): Delivery {
+    if (this.ctx.index.monitorsOf(tenantId).length === 0) return undefined;
+    return () => {
+      const monitors = this.ctx.index.monitorsOf(tenantId);
+      if (monitors.length > 0) broadcast(monitors, { type: 'stats', stats: this.ctx.dispatcher.stats(tenantId) });
+    };
   }
 
   /** An offer as agents see it: who the customer is comes from the conversation. */
@@ -281,6 +300,7 @@ export class PushHub {
     const data = JSON.stringify({ type: 'typing', conversationId: entry.conversationId, author, on });
     const to = side === 'contact' ? 'agent' : 'customer';
     for (const connection of entry.connections) if (connection.role === to) connection.sendRaw(data);
+    for (const connection of entry.watchers) connection.sendRaw(data);
   }
 }
 

@@ -52,8 +52,17 @@ async function authorizeFromStorage(
 ): Promise<ConversationEntry> {
   const { index } = ctx;
   const conversation = await ctx.hotline.storage.conversations.get(connection.tenantId, conversationId);
-  if (!conversation || !owns(connection, conversation)) throw conversationNotFound(conversationId);
+  if (!conversation || !owns(connection, conversation)) {
+    // A supervisor knows the conversations it watches exist: telling it "read only" hides nothing.
+    if (conversation && index.watchedEntry(connection, conversationId)) throw readOnly(conversationId);
+    throw conversationNotFound(conversationId);
+  }
   return index.attach(connection, conversationId, conversation.readHorizon);
+}
+
+/** `FORBIDDEN` for acting on a conversation the connection only watches. */
+export function readOnly(conversationId: string): WireFault {
+  return new WireFault('FORBIDDEN', 'read_only', `conversation ${conversationId} is watched read-only`);
 }
 
 /** Takes a message token from the connection (and, for customers, from their IP address). */
@@ -137,14 +146,15 @@ async function toMessageContent(
 
 /**
  * A page of history: after `afterSeq` ascending when given, else the newest messages
- * before `beforeSeq` (or the end). Customers never see notes.
+ * before `beforeSeq` (or the end). Customers never see notes. A watching supervisor may
+ * read the conversations it watches.
  */
 export async function readHistory(
   ctx: GatewayContext,
   connection: Connection,
   frame: { conversationId: string; afterSeq?: number | undefined; beforeSeq?: number | undefined; limit?: number },
 ): Promise<HistoryResult> {
-  await authorize(ctx, connection, frame.conversationId);
+  if (!ctx.index.watchedEntry(connection, frame.conversationId)) await authorize(ctx, connection, frame.conversationId);
   const limit = frame.limit ?? DEFAULT_HISTORY_LIMIT;
   const { storage } = ctx.hotline;
   const options: { afterSeq?: number; beforeSeq?: number } = {};

@@ -35,6 +35,9 @@ export const AGENT_SECRET = 'agent-secret-for-tests-0123456789abcdef';
 
 type AnyFrame = ServerFrame | WireError;
 
+/** The server frame of a type. */
+export type Frame<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+
 /** A WebSocket client that records every frame and answers requests by id. */
 export class TestClient {
   readonly frames: AnyFrame[] = [];
@@ -280,10 +283,10 @@ export async function startGateway(options: GatewayKitOptions = {}) {
       hotline.storage.agents.create(agentRecord(id, name, tenantId, hotline.clock.now())),
     agentToken: (agentId: string, tenantId = TENANT, extra: { ttlMs?: number; now?: number } = {}) =>
       signAgentToken({ agentId, tenantId, ...extra }, AGENT_SECRET),
-    /** Opens an agent socket and says hello. */
-    async agent(agentId: string, tenantId = TENANT) {
+    /** Opens an agent socket and says hello (with the token's `roles`, when given). */
+    async agent(agentId: string, tenantId = TENANT, roles?: string[]) {
       const client = track(await TestClient.open(agentUrl));
-      const agentToken = await signAgentToken({ agentId, tenantId }, AGENT_SECRET);
+      const agentToken = await signAgentToken({ agentId, tenantId, ...(roles ? { roles } : {}) }, AGENT_SECRET);
       const result = await client.call<AgentHelloResult>({ type: 'hello', v: 1, agentToken });
       return { client, hello: result };
     },

@@ -27,6 +27,7 @@ describe('codec', () => {
       },
       { type: 'offer', offer: { reservationId: 'res_1', conversationId: 'cnv_1' } },
       { type: 'offer_ended', reservationId: 'res_1', reason: 'timeout' },
+      { type: 'stats', stats: { queues: [], agents: [], at: 1 } },
       { type: 'bye', reason: 'shutdown', retryAfterMs: 100 },
     ];
     for (const frame of frames) expect(decode(encode(frame))).toEqual(frame);
@@ -48,6 +49,7 @@ describe('codec', () => {
       JSON.stringify({ type: 'messages', conversationId: 'c', messages: {}, more: false }),
       JSON.stringify({ type: 'typing', conversationId: 'c', author: null, on: true }),
       JSON.stringify({ type: 'conversation', conversation: { id: 'c' } }),
+      JSON.stringify({ type: 'stats', stats: { queues: {}, agents: [], at: 1 } }),
     ];
     for (const data of bad) expect(decode(data), String(data)).toBeUndefined();
   });

@@ -15,12 +15,14 @@ const FRAMES: Record<string, string> = {
   conversation: 'conversation:o',
   offer: 'offer:o',
   offer_ended: 'reservationId:s reason:s',
+  stats: 'stats:o',
   bye: 'reason:s',
 };
 const NESTED: Record<string, [string, string]> = {
   message: ['message', MESSAGE],
   conversation: ['conversation', 'id:s status:s lastSeq:n read:o'],
   offer: ['offer', 'reservationId:s conversationId:s'],
+  stats: ['stats', 'queues:a agents:a at:n'],
 };
 const KINDS: Record<string, string> = { s: 'string', n: 'number', b: 'boolean', o: 'object' };
 

@@ -1,5 +1,6 @@
 import type { Unsubscribe } from '../events/event-bus.js';
 import type { Attributes, Channel } from '../schemas/common.js';
+import type { StatsSnapshot, TransferTarget, WrapUp } from '../wire/agent-work.js';
 
 /** A conversation waiting for an agent, as a channel hands it to routing. */
 export interface DispatchRequest {
@@ -38,7 +39,9 @@ export type DispatchNotice =
       conversationId: string;
       reason: 'accepted' | 'rejected' | 'timeout' | 'withdrawn' | 'canceled';
     }
-  | { type: 'agent'; tenantId: string; agentId: string; activity: string };
+  | { type: 'agent'; tenantId: string; agentId: string; activity: string }
+  /** The tenant's live figures changed (see `Dispatcher.stats`); coalesced, at most every 500 ms per tenant. */
+  | { type: 'stats'; tenantId: string };
 
 /**
  * The port between channels (which talk to customers and agents) and routing (which
@@ -70,10 +73,26 @@ export interface Dispatcher {
   accept(tenantId: string, agentId: string, reservationId: string): Promise<{ conversationId: string }>;
   /** Declines an offer: the conversation goes back in line. */
   reject(tenantId: string, agentId: string, reservationId: string): Promise<void>;
-  /** The interaction is over: the conversation goes to wrap-up. */
-  end(tenantId: string, agentId: string, conversationId: string): Promise<void>;
+  /**
+   * The interaction is over: the conversation goes to wrap-up. `wrapUp` is stored on the
+   * conversation (`attributes.disposition`, `attributes.wrapUpNotes`) and audited; on a
+   * conversation already in wrap-up (the customer left first) only that is recorded.
+   */
+  end(tenantId: string, agentId: string, conversationId: string, wrapUp?: WrapUp): Promise<void>;
   /** Wrap-up is done: the conversation is resolved and the agent's capacity freed. */
   resolve(tenantId: string, agentId: string, conversationId: string): Promise<void>;
+  /**
+   * Hands a conversation the agent holds, history and all, to a queue or to one agent.
+   * The agent's capacity is freed at once (no wrap-up). A queue target puts it in line
+   * there (its routing attributes kept); an agent target offers it to that agent only,
+   * and back to the conversation's queue if that agent refuses or lets the offer lapse.
+   * The transferring agent is not offered it again for routing's refusal cooldown.
+   * Not held by `byAgentId`: `FORBIDDEN`; unknown queue or agent: `NOT_FOUND`; an agent
+   * target that is offline, busy at capacity or not eligible: `CONFLICT`.
+   */
+  transfer(tenantId: string, byAgentId: string, conversationId: string, target: TransferTarget): Promise<void>;
+  /** The tenant's live queue and agent figures (a `stats` notice says when they changed). */
+  stats(tenantId: string): StatsSnapshot;
   /** The customer left or ended the chat: its task is canceled or completed. */
   customerLeft(tenantId: string, conversationId: string): Promise<void>;
   /** Receives every notice; returns an unsubscribe. */

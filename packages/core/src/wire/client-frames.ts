@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { activityNameSchema } from '../schemas/agent.js';
 import { idSchema } from '../schemas/common.js';
+import { dispositionSchema, wrapUpNotesSchema } from './agent-work.js';
 import {
   clientKeySchema,
   requestIdSchema,
@@ -127,10 +128,36 @@ export const agentFrameSchema = z.discriminatedUnion('type', [
   readFrame,
   historyFrame,
   pingFrame,
-  /** The interaction is over: the conversation goes to wrap-up. */
-  z.object({ type: z.literal('end'), id: requestIdSchema, conversationId: idSchema }),
+  /**
+   * The interaction is over: the conversation goes to wrap-up, with the outcome and notes
+   * when given (on a conversation already in wrap-up, only those are recorded).
+   */
+  z.object({
+    type: z.literal('end'),
+    id: requestIdSchema,
+    conversationId: idSchema,
+    disposition: dispositionSchema.optional(),
+    notes: wrapUpNotesSchema.optional(),
+  }),
   /** After-contact work is done: the conversation is resolved and the agent free again. */
   z.object({ type: z.literal('resolve'), id: requestIdSchema, conversationId: idSchema }),
+  /** Hands a conversation (with its history) to a queue or to one agent: exactly one of the two. */
+  z
+    .object({
+      type: z.literal('transfer'),
+      id: requestIdSchema,
+      conversationId: idSchema,
+      queueId: idSchema.optional(),
+      agentId: idSchema.optional(),
+    })
+    .refine((f) => (f.queueId === undefined) !== (f.agentId === undefined), {
+      message: 'give exactly one of queueId and agentId',
+      path: ['queueId'],
+    }),
+  /** Supervisors: live queue and agent figures (`stats` pushes) while `on`. */
+  z.object({ type: z.literal('monitor'), id: requestIdSchema, on: z.boolean() }),
+  /** Supervisors: follow a conversation of the tenant read-only while `on`. */
+  z.object({ type: z.literal('watch'), id: requestIdSchema, conversationId: idSchema, on: z.boolean() }),
 ]);
 /** A frame an agent sends. */
 export type AgentFrame = z.infer<typeof agentFrameSchema>;

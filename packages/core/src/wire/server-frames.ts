@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attributesSchema, channelSchema, idSchema, timestampSchema } from '../schemas/common.js';
+import { statsSnapshotSchema } from './agent-work.js';
 import {
   readHorizonSchema,
   requestIdSchema,
@@ -49,6 +50,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     reservationId: idSchema,
     reason: z.enum(['accepted', 'rejected', 'timeout', 'withdrawn', 'canceled']),
   }),
+  /** Supervisors who sent `monitor`: the tenant's live figures after a change (at most every 500 ms). */
+  z.object({ type: z.literal('stats'), stats: statsSnapshotSchema }),
   /** The server is closing this connection on purpose (shutdown, replaced): reconnect after `retryAfterMs`. */
   z.object({ type: z.literal('bye'), reason: z.string().max(64), retryAfterMs: z.int().min(0).optional() }),
 ]);

@@ -9,9 +9,14 @@ import {
   IllegalTransitionError,
   NotFoundError,
   parseInput,
+  type StatsSnapshot,
+  type TransferTarget,
+  transferTargetSchema,
   UnavailableError,
   type Unsubscribe,
   ValidationError,
+  type WrapUp,
+  wrapUpSchema,
 } from '@hotline/core';
 import type { Reservation } from '../engine/reservation.js';
 import { engineInternals, type RoutingEngine } from '../engine/routing-engine.js';
@@ -24,8 +29,10 @@ import { NoticeHub, toDispatchOffer } from './notices.js';
 import type { ConversationDispatcherOptions, RestoreReport } from './options.js';
 import { queueReachable } from './reachability.js';
 import { restoreTenant } from './restore.js';
+import { StatsPulse, statsSnapshot } from './stats.js';
 import { requestSync } from './sync.js';
 import { TenantRuntime, type Tracked } from './tenant-runtime.js';
+import { transferConversation } from './transfer.js';
 
 /**
  * Lifecycle causes of the dispatcher's own core writes. A status change with any other
@@ -93,6 +100,7 @@ export class ConversationDispatcher implements Dispatcher {
   private readonly tenants = new Map<string, TenantRuntime>();
   private readonly buses = new Map<EventBus, Unsubscribe[]>();
   private readonly offCore: Unsubscribe;
+  private readonly pulse: StatsPulse;
   private closed = false;
 
   constructor(options: ConversationDispatcherOptions) {
@@ -134,6 +142,7 @@ export class ConversationDispatcher implements Dispatcher {
       workflowOf: (tenantId) => (typeof workflowId === 'function' ? workflowId(tenantId) : workflowId),
       agentProfile: options.agentProfile ?? defaultAgentProfile,
     };
+    this.pulse = new StatsPulse(this.ctx.clock, (tenantId) => this.notices.emit({ type: 'stats', tenantId }));
     this.offCore = hotline.bus.subscribe('conversation.status_changed', (event) => {
       if (OWN_CAUSES.has(event.cause as ConversationLifecycleEventType)) return;
       const rt = this.tenants.get(event.tenantId);
@@ -200,11 +209,50 @@ export class ConversationDispatcher implements Dispatcher {
     await requestSync(this.ctx, rt, tracked);
   }
 
-  /** The agent ends the interaction: core `end` (wrap-up), and the task completes (wrap-up time if the queue has one). */
-  async end(tenantId: string, agentId: string, conversationId: string): Promise<void> {
+  /**
+   * The agent ends the interaction: core `end` (wrap-up), and the task completes (wrap-up
+   * time if the queue has one). A `wrapUp` is stored on the conversation
+   * (`attributes.disposition`, `attributes.wrapUpNotes`) and audited; given for a
+   * conversation already in wrap-up (the customer left first), only it is recorded.
+   *
+   * @example
+   * ```ts
+   * await dispatcher.end('acme', 'agt_ana', conversationId, { disposition: 'refund_issued', notes: 'order 1182' });
+   * ```
+   */
+  async end(tenantId: string, agentId: string, conversationId: string, wrapUp?: WrapUp): Promise<void> {
     checkIds(tenantId, { 'agent id': agentId, 'conversation id': conversationId });
+    const parsed = wrapUp === undefined ? undefined : parseInput(wrapUpSchema, wrapUp, 'wrap-up');
     const rt = this.runtime(tenantId);
-    await rt.lane.run(() => closeByAgent(this.ctx, rt, agentId, conversationId, 'end'));
+    await rt.lane.run(() => closeByAgent(this.ctx, rt, agentId, conversationId, 'end', parsed));
+  }
+
+  /**
+   * Hands a conversation `byAgentId` holds to a queue or to one agent, with its history:
+   * it is the same conversation. The agent's slot is freed at once (no wrap-up) and core
+   * records a `transfer`. A queue target puts it in line there, routing attributes kept;
+   * an agent target offers it to that agent only, and when that agent declines, misses
+   * the offer or goes away, it goes back to the conversation's queue. Either way the
+   * transferring agent is not offered it again for the engine's refusal cooldown.
+   *
+   * Errors, each leaving everything as it was: not held by `byAgentId` `FORBIDDEN`; not
+   * `active` or `pending` `ILLEGAL_TRANSITION`; an unknown queue or agent `NOT_FOUND`; a
+   * queue not serving the channel, or the agent itself, `VALIDATION_FAILED`; an agent
+   * target that cannot be offered it now `CONFLICT` with `details.reason` `agent_offline`,
+   * `agent_unavailable` (an unroutable activity), `agent_at_capacity` or
+   * `agent_not_eligible` (in no queue serving the channel).
+   *
+   * @example
+   * ```ts
+   * await dispatcher.transfer('acme', 'agt_ana', conversationId, { queueId: 'billing' });
+   * await dispatcher.transfer('acme', 'agt_bo', conversationId, { agentId: 'agt_chen' });
+   * ```
+   */
+  async transfer(tenantId: string, byAgentId: string, conversationId: string, target: TransferTarget): Promise<void> {
+    checkIds(tenantId, { 'agent id': byAgentId, 'conversation id': conversationId });
+    const parsed = parseInput(transferTargetSchema, target, 'transfer target');
+    const rt = this.runtime(tenantId);
+    await rt.lane.run(() => transferConversation(this.ctx, rt, byAgentId, conversationId, parsed));
   }
 
   /** Wrap-up is done: core `resolve`, and the agent's slot is freed. */
@@ -287,6 +335,17 @@ export class ConversationDispatcher implements Dispatcher {
     return false;
   }
 
+  /**
+   * The tenant's live figures: every queue (waiting, offered, oldest wait, agents by
+   * presence, service level, answer speed…, with its name) and every agent routing knows
+   * (activity, presence, conversations held, capacity). A `stats` notice follows changes,
+   * at most every 500 ms per tenant.
+   */
+  stats(tenantId: string): StatsSnapshot {
+    checkIds(tenantId, {});
+    return statsSnapshot(this.runtime(tenantId), this.ctx.clock.now());
+  }
+
   /** Receives every notice, in the order things happened; returns an unsubscribe. */
   subscribe(listener: (notice: DispatchNotice) => void): Unsubscribe {
     if (typeof listener !== 'function') throw invalid('listener', 'a function');
@@ -340,6 +399,7 @@ export class ConversationDispatcher implements Dispatcher {
     if (this.closed) return;
     this.closed = true;
     this.offCore();
+    this.pulse.stop();
     for (const offs of this.buses.values()) for (const off of offs) off();
     this.buses.clear();
     for (const rt of this.tenants.values()) rt.engine.stop();
@@ -381,11 +441,15 @@ export class ConversationDispatcher implements Dispatcher {
     this.buses.set(bus, [
       bus.subscribe('task.*', (event) => {
         const rt = tenantOf(event.tenantId);
-        if (rt) onTaskEvent(this.ctx, rt, event);
+        if (!rt) return;
+        onTaskEvent(this.ctx, rt, event);
+        this.pulse.changed(rt.tenantId);
       }),
-      bus.subscribe('agent.activity_changed', (event) => {
+      bus.subscribe('agent.*', (event) => {
         const rt = tenantOf(event.tenantId);
-        if (rt) onActivityEvent(this.ctx, rt, event);
+        if (!rt) return;
+        if (event.type === 'agent.activity_changed') onActivityEvent(this.ctx, rt, event);
+        this.pulse.changed(rt.tenantId);
       }),
     ]);
   }

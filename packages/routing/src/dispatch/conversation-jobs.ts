@@ -5,9 +5,11 @@ import {
   IllegalTransitionError,
   NotFoundError,
   ValidationError,
+  type WrapUp,
 } from '@hotline/core';
 import type { z } from 'zod';
 import type { TaskView } from '../engine/views.js';
+import { auditChange } from './audit.js';
 import type { DispatchContext } from './context.js';
 import type { dispatchRequestSchema } from './dispatch-inputs.js';
 import { finishTask, syncConversation } from './sync.js';
@@ -91,7 +93,8 @@ export async function enqueueConversation(
   }
 }
 
-function assertAssignee(conversation: Conversation, agentId: string): void {
+/** `FORBIDDEN` unless the agent holds the conversation. */
+export function assertAssignee(conversation: Conversation, agentId: string): void {
   if (conversation.assigneeId !== agentId) {
     throw new ForbiddenError(`conversation ${conversation.id} is not assigned to agent ${agentId}`, {
       details: { reason: 'not_assignee', conversationId: conversation.id },
@@ -103,6 +106,8 @@ function assertAssignee(conversation: Conversation, agentId: string): void {
  * The assignee ends the interaction (`end`: core `wrap_up`; the task completes, keeping the
  * slot for the queue's wrap-up time) or resolves it (`resolve`: the task completes, wrap-up
  * included, and the slot is free). Core goes first: a step core refuses changes nothing.
+ * `end` with a wrap-up also records it; on a conversation already in wrap-up (the customer
+ * left first) it only records it.
  */
 export async function closeByAgent(
   ctx: DispatchContext,
@@ -110,10 +115,15 @@ export async function closeByAgent(
   agentId: string,
   conversationId: string,
   step: 'end' | 'resolve',
+  wrapUp?: WrapUp,
 ): Promise<void> {
   const conversation = await conversationOf(ctx, rt, conversationId);
   assertAssignee(conversation, agentId);
-  await ctx.hotline.conversations.apply(rt.tenantId, conversationId, { type: step });
+  const record = wrapUp !== undefined && (wrapUp.disposition !== undefined || wrapUp.notes !== undefined);
+  if (!(record && conversation.status === 'wrap_up')) {
+    await ctx.hotline.conversations.apply(rt.tenantId, conversationId, { type: step });
+  }
+  if (record) await recordWrapUp(ctx, rt.tenantId, agentId, conversation, wrapUp);
   const open = rt.openTask(conversationId);
   if (!open || open.task.agentId !== agentId) return;
   if (step === 'resolve') finishTask(rt.engine, open.task.id);
@@ -142,4 +152,35 @@ export async function customerLeft(ctx: DispatchContext, rt: TenantRuntime, conv
   } else if (conversation.status === 'active' || conversation.status === 'pending') {
     await conversations.apply(rt.tenantId, conversationId, { type: 'end' });
   }
+}
+
+/**
+ * Stores the outcome and notes of a conversation (`attributes.disposition`,
+ * `attributes.wrapUpNotes`) and audits the change. The audit entry keeps the disposition
+ * but only the length of the notes: the log is append-only, and notes may hold personal
+ * data that must remain erasable from the conversation.
+ */
+async function recordWrapUp(
+  ctx: DispatchContext,
+  tenantId: string,
+  agentId: string,
+  before: Conversation,
+  wrapUp: WrapUp,
+): Promise<void> {
+  const attributes: Record<string, string> = {};
+  if (wrapUp.disposition !== undefined) attributes['disposition'] = wrapUp.disposition;
+  if (wrapUp.notes !== undefined) attributes['wrapUpNotes'] = wrapUp.notes;
+  await ctx.hotline.conversations.update(tenantId, before.id, { attributes });
+  const changes: Record<string, { from?: string; to?: string }> = {};
+  if (wrapUp.disposition !== undefined) {
+    const from = before.attributes['disposition'];
+    changes['disposition'] = typeof from === 'string' ? { from, to: wrapUp.disposition } : { to: wrapUp.disposition };
+  }
+  await auditChange(ctx, tenantId, {
+    actor: { kind: 'agent', id: agentId },
+    action: 'conversation.wrapped_up',
+    resource: { type: 'conversation', id: before.id },
+    ...(Object.keys(changes).length > 0 ? { changes } : {}),
+    ...(wrapUp.notes === undefined ? {} : { details: { notesLength: wrapUp.notes.length } }),
+  });
 }

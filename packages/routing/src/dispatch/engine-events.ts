@@ -3,6 +3,7 @@ import type { DispatchContext } from './context.js';
 import { OFFER_END_REASON, toDispatchOffer } from './notices.js';
 import { requestSync } from './sync.js';
 import type { TenantRuntime, Tracked } from './tenant-runtime.js';
+import { returnToQueue } from './transfer.js';
 
 /**
  * Mirrors one engine task event into core and notices. Called while the engine delivers
@@ -31,8 +32,17 @@ export function onTaskEvent(ctx: DispatchContext, rt: TenantRuntime, event: Even
     case 'task.reservation_ended':
       tracked.outcomes.set(event.agentId, event.outcome);
       queueOfferEnded(ctx, rt, tracked, event.reservationId, event.agentId, OFFER_END_REASON[event.outcome]);
+      // The agent a conversation was transferred to did not take it: back to its queue.
+      if (tracked.transfer?.agentId === event.agentId && event.outcome !== 'canceled') {
+        rt.lane
+          .run(() => returnToQueue(ctx, rt, tracked))
+          .catch((error: unknown) =>
+            ctx.report(error, { tenantId: rt.tenantId, operation: 'transfer', conversationId: tracked.conversationId }),
+          );
+      }
       break;
     case 'task.assigned':
+      tracked.transfer = undefined;
       queueOfferEnded(ctx, rt, tracked, event.reservationId, event.agentId, 'accepted');
       break;
     default:

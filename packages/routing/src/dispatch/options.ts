@@ -2,8 +2,12 @@ import type { Agent, Clock, Hotline } from '@hotline/core';
 import type { RoutingAgentInput } from '../engine/definitions.js';
 import type { RoutingEngine } from '../engine/routing-engine.js';
 
-/** The parts of a core `Hotline` the dispatcher uses: pass the whole `createHotline()` result. */
-export type DispatcherHotline = Pick<Hotline, 'storage' | 'bus' | 'clock' | 'ids' | 'conversations'>;
+/**
+ * The parts of a core `Hotline` the dispatcher uses: pass the whole `createHotline()` result.
+ * Without `audit`, transfers and wrap-ups are not written to the audit log.
+ */
+export type DispatcherHotline = Pick<Hotline, 'storage' | 'bus' | 'clock' | 'ids' | 'conversations'> &
+  Partial<Pick<Hotline, 'audit'>>;
 
 /** An agent's routing profile, as the dispatcher builds it from the core agent record. */
 export type RoutingAgentProfile = Omit<RoutingAgentInput, 'activity'>;
@@ -11,8 +15,8 @@ export type RoutingAgentProfile = Omit<RoutingAgentInput, 'activity'>;
 /** Where a background failure happened (a core write after an engine decision, a restore). */
 export interface DispatchErrorContext {
   tenantId: string;
-  /** What was being done: `sync`, `restore`, `notice`. */
-  operation: 'sync' | 'restore' | 'notice';
+  /** What was being done: `sync`, `restore`, `notice`, `audit` (an audit entry of a change already made), `transfer` (sending a refused transfer back to its queue). */
+  operation: 'sync' | 'restore' | 'notice' | 'audit' | 'transfer';
   conversationId?: string;
 }
 

@@ -135,73 +135,93 @@ describe('races between the engine and core writes', () => {
   });
 
   it('keeps core and routing in agreement under random interleavings', async () => {
-    for (let seed = 1; seed <= 12; seed++) {
-      const rng = new Prng(seed);
-      const kit = gatedKit({
-        engine: { reservationTimeoutSeconds: 20, maxParallelOffers: 1 + (seed % 2), refusalCooldownSeconds: 0 },
-      });
-      const agents = ['agt_a', 'agt_b', 'agt_c'];
-      for (const id of agents) await kit.connect(id, { capacity: { webchat: 1 + (seed % 3) } });
-      const chats: string[] = [];
-      const winners = new Map<string, Set<string>>();
-      const pick = <T>(items: readonly T[]) => items[rng.integer(0, items.length - 1)] as T;
-      for (let round = 0; round < 25; round++) {
-        const calls: Promise<unknown>[] = [];
-        if (rng.uniform() < 0.5) kit.gate.hold();
-        for (let i = rng.integer(1, 4); i > 0; i--) {
-          const roll = rng.uniform();
-          const chat = chats.length > 0 ? pick(chats) : undefined;
-          const pending = kit.offers().filter((o) => !kit.ended().some((e) => e.reservationId === o.reservationId));
-          const offer = pending.length > 0 ? pick(pending) : undefined;
-          if (roll < 0.25) {
-            calls.push(
-              kit.startChat().then((c) => {
-                chats.push(c.id);
-                return kit.dispatcher.enqueue({
-                  tenantId: A,
-                  conversationId: c.id,
-                  channel: 'webchat',
-                  queueId: 'support',
-                  attributes: {},
-                });
-              }),
-            );
-          } else if (roll < 0.5 && offer) {
-            const agentId = rng.uniform() < 0.9 ? offer.agentId : pick(agents);
-            calls.push(
-              kit.dispatcher.accept(A, agentId, offer.reservationId).then(({ conversationId }) => {
-                const set = winners.get(conversationId) ?? new Set();
-                set.add(agentId);
-                winners.set(conversationId, set);
-              }),
-            );
-          } else if (roll < 0.6 && offer) {
-            calls.push(kit.dispatcher.reject(A, offer.agentId, offer.reservationId));
-          } else if (roll < 0.7 && chat) {
-            const c = await kit.conversation(chat);
-            if (c.assigneeId)
-              calls.push(kit.dispatcher[rng.uniform() < 0.5 ? 'end' : 'resolve'](A, c.assigneeId, chat));
-          } else if (roll < 0.78 && chat) {
-            calls.push(kit.dispatcher.customerLeft(A, chat));
-          } else if (roll < 0.88) {
-            calls.push(kit.dispatcher.setConnected(A, pick(agents), rng.uniform() < 0.6));
-          } else if (roll < 0.94) {
-            calls.push(kit.dispatcher.setActivity(A, pick(agents), pick(['available', 'available', 'break'])));
-          } else {
-            calls.push(kit.clock.advance(rng.integer(1, 25_000)));
-          }
-        }
-        kit.gate.release();
-        await Promise.allSettled(calls);
-        await kit.dispatcher.idle();
-        expect(await disagreements(kit), `seed ${seed} round ${round}`).toEqual([]);
-      }
-      for (const [conversationId, agentsWhoWon] of winners) {
-        expect(agentsWhoWon.size, `seed ${seed}: ${conversationId} won by ${[...agentsWhoWon]}`).toBe(1);
-      }
-      for (const chat of chats) {
-        expect(kit.history(chat).filter((h) => h.startsWith('accept')).length).toBeLessThanOrEqual(1);
-      }
-    }
+    await randomInterleavings(false);
+  });
+
+  it('keeps core and routing in agreement under random interleavings with transfers', async () => {
+    await randomInterleavings(true);
   });
 });
+
+/** Random calls of every kind in rounds, some with core writes held; core and routing must agree after each. */
+async function randomInterleavings(transfers: boolean): Promise<void> {
+  let transferred = 0;
+  for (let seed = 1; seed <= 12; seed++) {
+    const rng = new Prng(seed);
+    const kit = gatedKit({
+      engine: { reservationTimeoutSeconds: 20, maxParallelOffers: 1 + (seed % 2), refusalCooldownSeconds: 0 },
+    });
+    const agents = ['agt_a', 'agt_b', 'agt_c'];
+    for (const id of agents) await kit.connect(id, { capacity: { webchat: 1 + (seed % 3) } });
+    const chats: string[] = [];
+    const winners = new Map<string, Set<string>>();
+    const pick = <T>(items: readonly T[]) => items[rng.integer(0, items.length - 1)] as T;
+    for (let round = 0; round < 25; round++) {
+      const calls: Promise<unknown>[] = [];
+      if (rng.uniform() < 0.5) kit.gate.hold();
+      for (let i = rng.integer(1, 4); i > 0; i--) {
+        const roll = rng.uniform();
+        const chat = chats.length > 0 ? pick(chats) : undefined;
+        const pending = kit.offers().filter((o) => !kit.ended().some((e) => e.reservationId === o.reservationId));
+        const offer = pending.length > 0 ? pick(pending) : undefined;
+        if (roll < 0.25) {
+          calls.push(
+            kit.startChat().then((c) => {
+              chats.push(c.id);
+              return kit.dispatcher.enqueue({
+                tenantId: A,
+                conversationId: c.id,
+                channel: 'webchat',
+                queueId: 'support',
+                attributes: {},
+              });
+            }),
+          );
+        } else if (roll < 0.5 && offer) {
+          const agentId = rng.uniform() < 0.9 ? offer.agentId : pick(agents);
+          calls.push(
+            kit.dispatcher.accept(A, agentId, offer.reservationId).then(({ conversationId }) => {
+              const set = winners.get(conversationId) ?? new Set();
+              set.add(agentId);
+              winners.set(conversationId, set);
+            }),
+          );
+        } else if (roll < 0.6 && offer) {
+          calls.push(kit.dispatcher.reject(A, offer.agentId, offer.reservationId));
+        } else if (transfers && roll < 0.66 && chat) {
+          const c = await kit.conversation(chat);
+          const target = rng.uniform() < 0.5 ? { queueId: 'support' } : { agentId: pick(agents) };
+          if (c.assigneeId) calls.push(kit.dispatcher.transfer(A, c.assigneeId, chat, target));
+        } else if (roll < 0.7 && chat) {
+          const c = await kit.conversation(chat);
+          if (c.assigneeId) calls.push(kit.dispatcher[rng.uniform() < 0.5 ? 'end' : 'resolve'](A, c.assigneeId, chat));
+        } else if (roll < 0.78 && chat) {
+          calls.push(kit.dispatcher.customerLeft(A, chat));
+        } else if (roll < 0.88) {
+          calls.push(kit.dispatcher.setConnected(A, pick(agents), rng.uniform() < 0.6));
+        } else if (roll < 0.94) {
+          calls.push(kit.dispatcher.setActivity(A, pick(agents), pick(['available', 'available', 'break'])));
+        } else {
+          calls.push(kit.clock.advance(rng.integer(1, 25_000)));
+        }
+      }
+      kit.gate.release();
+      await Promise.allSettled(calls);
+      await kit.dispatcher.idle();
+      expect(await disagreements(kit), `seed ${seed} round ${round}`).toEqual([]);
+    }
+    // One acceptance per routing of a conversation: the first, and one after each transfer.
+    const transfersOf = (chat: string) => kit.history(chat).filter((h) => h.startsWith('transfer')).length;
+    for (const [conversationId, agentsWhoWon] of winners) {
+      expect(agentsWhoWon.size, `seed ${seed}: ${conversationId} won by ${[...agentsWhoWon]}`).toBeLessThanOrEqual(
+        1 + transfersOf(conversationId),
+      );
+    }
+    for (const chat of chats) {
+      const accepts = kit.history(chat).filter((h) => h.startsWith('accept')).length;
+      expect(accepts).toBeLessThanOrEqual(1 + transfersOf(chat));
+      transferred += transfersOf(chat);
+    }
+  }
+  if (transfers) expect(transferred).toBeGreaterThan(5);
+}

@@ -30,6 +30,8 @@ export async function syncConversation(
 ): Promise<Conversation | undefined> {
   const { storage, conversations } = ctx.hotline;
   let conversation = await storage.conversations.get(rt.tenantId, tracked.conversationId);
+  // A task dropped before it was ever stored (its routing was undone) leaves no record behind.
+  if (tracked.record === undefined && !rt.byTask.has(tracked.taskId)) return conversation;
   for (let step = 0; step < MAX_STEPS; step++) {
     const task = rt.task(tracked.taskId);
     if (!conversation || !task) {

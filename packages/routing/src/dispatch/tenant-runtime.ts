@@ -25,6 +25,18 @@ export interface Tracked {
   coreAssigned: boolean;
   /** A sync queued and not started yet: later requests share it (it reads state when it runs). */
   queuedSync: Promise<Conversation | undefined> | undefined;
+  /** A transfer to one agent in flight: where the conversation goes if that agent does not take it. */
+  transfer?: TransferFallback;
+}
+
+/** What a transfer to one agent falls back to. */
+export interface TransferFallback {
+  /** The agent the conversation was transferred to. */
+  agentId: string;
+  /** The queue it goes back to when that agent refuses or lets the offer lapse. */
+  queueId: string;
+  /** Agents who turned it down so far (the transferring agent first). */
+  refusedBy: string[];
 }
 
 /** Everything the dispatcher keeps about one tenant. */
@@ -64,6 +76,12 @@ export class TenantRuntime {
     this.byConversation.set(conversationId, tracked);
     this.byTask.set(taskId, tracked);
     return tracked;
+  }
+
+  /** Makes a tracked conversation current again (a replacement task that could not be routed was dropped). */
+  retrack(tracked: Tracked): void {
+    this.byConversation.set(tracked.conversationId, tracked);
+    this.byTask.set(tracked.taskId, tracked);
   }
 
   untrack(tracked: Tracked): void {

@@ -234,6 +234,12 @@ const taskFields = z.object({
   conversationId: idSchema.optional(),
   /** Sticky routing: only these agents until `until`, then anyone eligible. */
   preferredAgents: z.array(preferredAgentSchema).max(10).default([]),
+  /**
+   * Agents who turned the task down before it was submitted (the agent who transferred it
+   * away): treated as if they had rejected it, so they are not offered it for
+   * `refusalCooldownSeconds`.
+   */
+  refusedBy: z.array(idSchema).max(10).default([]),
 });
 
 const oneRoute = (t: { workflowId?: string | undefined; queueId?: string | undefined }) =>
@@ -250,7 +256,7 @@ export type TaskInput = z.input<typeof taskInputSchema>;
  * `RoutingEngine.adopt`: the task's fields plus the agent holding it.
  */
 export const adoptTaskInputSchema = taskFields
-  .omit({ preferredAgents: true })
+  .omit({ preferredAgents: true, refusedBy: true })
   .extend({
     agentId: idSchema,
     /** When the agent took it (ISO); handle time counts from here. @default now */

@@ -5,7 +5,7 @@ import type { EngineState } from './engine-state.js';
 import { TaskState } from './task-state.js';
 
 /** The fields `submit` and `adopt` share, validated. */
-type TaskFields = Omit<z.output<typeof taskInputSchema>, 'preferredAgents'>;
+type TaskFields = Omit<z.output<typeof taskInputSchema>, 'preferredAgents' | 'refusedBy'>;
 
 /**
  * Makes a task from validated input and gives it its route: the queue's single step, or

@@ -290,6 +290,7 @@ export class RoutingEngine {
         .map((p) => ({ agentId: p.agentId, until: Date.parse(p.until) }))
         .filter((p) => p.until > now);
       task.preferredUntil = Math.max(0, ...task.preferred.map((p) => p.until));
+      if (parsed.refusedBy.length > 0) this.refuseAtStart(task, parsed.refusedBy);
       this.s.tasks.set(task.id, task);
       if (task.preferredUntil > now)
         task.preferTimer = this.s.deadlines.add(task.preferredUntil, () => this.openUp(task));
@@ -544,6 +545,27 @@ export class RoutingEngine {
     const ended = this.s.endedReservations.get(reservationId);
     if (ended) throw new IllegalTransitionError('reservation', ended.status, action);
     throw new NotFoundError('reservation', String(reservationId));
+  }
+
+  /**
+   * Agents who turned a new task down: not offered it for the refusal cooldown, then
+   * offered it again like after a rejection (see `endOffer`).
+   */
+  private refuseAtStart(task: TaskState, agentIds: readonly string[]): void {
+    const cooldownMs = this.s.settings.refusalCooldownMs;
+    if (cooldownMs === 0) return;
+    const until = this.s.now() + cooldownMs;
+    for (const agentId of agentIds) task.refuse(agentId, until);
+    this.s.deadlines.add(until, () => {
+      if (task.status !== 'pending') return;
+      for (const agentId of agentIds) {
+        if (task.refusedUntil(agentId) !== until) continue;
+        task.forgive(agentId);
+        const agent = this.s.agents.get(agentId);
+        if (agent) routeAgent(this.s, agent);
+      }
+      requestRouting(this.s, task);
+    });
   }
 
   /** A task's preference expired: anyone eligible may take it now. */
