@@ -5,22 +5,24 @@ import { createWebchatGateway, sendJson, type WebchatGateway } from '@hotline/ch
 import { createHotline, createPolicy, type Hotline, type Policy, systemClock, UnavailableError } from '@hotline/core';
 import { type ConversationDispatcher, createConversationDispatcher } from '@hotline/routing';
 import { createTicketGuard, createTicketing, type Ticketing, type TicketService } from '@hotline/ticketing';
-import { agentRoutes } from './api/agent-routes.js';
 import type { ApiDeps } from './api/api-deps.js';
-import { contactRoutes } from './api/contact-routes.js';
-import { conversationRoutes } from './api/conversation-routes.js';
-import { queueRoutes } from './api/queue-routes.js';
-import { OPERATOR_ROLE, tenantRoutes } from './api/tenant-routes.js';
-import { ticketRoutes } from './api/ticket-routes.js';
+import { apiRoutes } from './api/routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
-import { handleApiRequest } from './http/handle-api.js';
+import { serverRoles } from './auth/server-roles.js';
+import { type ApiOutcome, handleApiRequest } from './http/handle-api.js';
 import { sendError } from './http/respond.js';
 import type { AnyRoute } from './http/route.js';
 import { Router } from './http/router.js';
+import { createServerLog, jsonLinesLogger } from './logging/logger.js';
+import { requestIdOf } from './logging/request-id.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/metrics.js';
 import { buildOpenApiDocument } from './openapi/openapi.js';
+import { QueueHistory } from './reports/queue-history.js';
 import { TenantRouting } from './routing/tenant-routing.js';
-import type { HotlineServerOptions, ServerLogger } from './server-options.js';
+import { withWorkflows } from './routing/workflow-dispatcher.js';
+import { TenantWorkflows } from './routing/workflows.js';
+import type { HotlineServerOptions } from './server-options.js';
+import { serverWebhookOptions } from './webhooks/server-webhooks.js';
 
 const API_PREFIX = '/api/v1/';
 const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -60,8 +62,6 @@ export interface HotlineServer {
   readonly metrics: ServerMetrics | undefined;
 }
 
-const consoleLogger: ServerLogger = { error: (message, error) => console.error(message, error) };
-
 /**
  * Composes core, routing (one engine per tenant and the conversation dispatcher),
  * ticketing and the web chat gateway into one Node HTTP server with a REST API.
@@ -82,48 +82,45 @@ const consoleLogger: ServerLogger = { error: (message, error) => console.error(m
  */
 export function createHotlineServer(options: HotlineServerOptions): HotlineServer {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? consoleLogger;
+  const log = createServerLog(options.logger ?? jsonLinesLogger, clock);
   const { storage } = options;
   const authenticate = createAuthenticator({
     jwtSecret: options.jwtSecret,
     ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
     clock,
   });
-  const policy = createPolicy({
-    clock,
-    roles: {
-      [OPERATOR_ROLE]: { description: 'Runs the platform: creates tenants.', permissions: ['tenant:create'] },
-      ...options.roles,
-    },
-  });
+  const policy = createPolicy({ clock, roles: serverRoles(options.roles) });
   const hotline = createHotline({ storage, clock });
-  const routing = new TenantRouting(clock);
+  const routing = new TenantRouting(clock, (queue, error) =>
+    log.warn('queue routing settings refused; queue routed without them', {
+      tenantId: queue.tenantId,
+      queueId: queue.id,
+      error,
+    }),
+  );
   const dispatcher = createConversationDispatcher({
     hotline,
     engineFor: routing.engineFor,
-    onError: (error, context) => logger.error(`dispatcher error (${JSON.stringify(context)})`, error),
+    onError: (error, context) => log.error('dispatcher error', error, { ...context }),
   });
+  const webhooks = serverWebhookOptions(options, (error) => log.error('webhook relay error', error));
   const ticketing = createTicketing({
     ...options.ticketing,
+    ...(webhooks ? { webhooks } : {}),
     hotline,
     guard: options.ticketing?.guard ?? createTicketGuard({ policy, audit: hotline.audit, bus: hotline.bus, clock }),
   });
+  const workflows = new TenantWorkflows(storage, routing.hasQueue);
   const gateway = createWebchatGateway({
     clock,
-    onError: (error, context) => logger.error(`web chat error (${context})`, error),
+    onError: (error, context) => log.error('web chat error', error, { context }),
     ...options.webchat,
     hotline,
-    dispatcher,
+    dispatcher: withWorkflows(dispatcher, (request) => workflows.route(request)),
   });
-  const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing };
-  const router = new Router([
-    ...tenantRoutes(deps),
-    ...agentRoutes(deps),
-    ...queueRoutes(deps),
-    ...conversationRoutes(deps),
-    ...contactRoutes(deps),
-    ...ticketRoutes(deps),
-  ]);
+  const history = new QueueHistory(clock, () => routing.allEngines());
+  const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing, dispatcher, policy, history };
+  const router = new Router(apiRoutes(deps));
   const openapi = buildOpenApiDocument(router.routes, options.openapi);
   const metrics =
     options.metrics === false
@@ -161,11 +158,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     }
   }
 
-  async function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-  ): Promise<{ route: string; status: number }> {
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<ApiOutcome> {
     const path = url.pathname;
     if (req.method === 'GET' && path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
@@ -193,17 +186,27 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     const startedAt = performance.now();
     inFlight++;
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const reqId = requestIdOf(req, hotline.ids);
+    res.setHeader('x-request-id', reqId);
+    const method = req.method ?? 'GET';
     route(req, res, url)
       .then(
-        (outcome) =>
-          metrics?.observeRequest(
-            req.method ?? 'GET',
-            outcome.route,
-            outcome.status,
-            (performance.now() - startedAt) / 1000,
-          ),
+        (outcome) => {
+          const ms = performance.now() - startedAt;
+          metrics?.observeRequest(method, outcome.route, outcome.status, ms / 1000);
+          const fields = {
+            reqId,
+            tenantId: outcome.tenantId,
+            route: outcome.route,
+            method,
+            status: outcome.status,
+            ms: Math.round(ms * 10) / 10,
+          };
+          if (outcome.error !== undefined) log.error('request failed', outcome.error, fields);
+          else log.info('request', fields);
+        },
         (error: unknown) => {
-          logger.error('request failed', error);
+          log.error('request failed', error, { reqId, method });
           sendError(res, error);
         },
       )
@@ -230,6 +233,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
       const tenantIds = await routing.load(storage);
       await ticketing.start();
       for (const tenantId of tenantIds) await dispatcher.restore(tenantId);
+      history.start();
     })();
     return started;
   }
@@ -267,6 +271,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     for (const [server, onUpgrade] of attached) server.off('upgrade', onUpgrade);
     await Promise.all(serversClosed);
     if (started) await started.catch(() => undefined);
+    history.stop();
     await dispatcher.close();
     routing.stop();
     await ticketing.close();

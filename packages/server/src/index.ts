@@ -11,9 +11,19 @@ export { createAuthenticator, MIN_JWT_SECRET_BYTES, signAccessToken } from './au
 export { OPERATOR_ROLE } from './api/tenant-routes.js';
 export { buildOpenApiDocument } from './openapi/openapi.js';
 export { errorResponse } from './http/respond.js';
+export { serverRoles } from './auth/server-roles.js';
+export { jsonLinesLogger, maskForLog } from './logging/logger.js';
+export { CANNED_RESPONSES_KEY, cannedResponseSchema, MAX_CANNED_RESPONSES } from './api/canned-responses.js';
+export { MAX_WORKFLOW_FILTERS, WORKFLOW_KEY, workflowFilterSchema, workflowSchema } from './routing/workflows.js';
+export { queueRoutingSettingsSchema } from './routing/queue-settings.js';
+export { agentReportSchema, queueReportSchema } from './reports/live-report.js';
+export { historyPointSchema } from './reports/queue-history.js';
+export { summarySchema } from './reports/summary.js';
+export { SERVER_WEBHOOK_EVENTS } from './webhooks/server-webhooks.js';
 
 export type { HotlineServer } from './create-server.js';
-export type { HotlineServerOptions, ServerLogger, ServerWebchatOptions } from './server-options.js';
+export type { HotlineServerOptions, ServerWebchatOptions } from './server-options.js';
+export type { LogFields, LogLevel, ServerLog, ServerLogger } from './logging/logger.js';
 export type {
   AccessTokenClaims,
   ApiKeyConfig,
@@ -23,3 +33,10 @@ export type {
 export type { Json, OpenApiInfo } from './openapi/openapi.js';
 export type { AnyRoute, AuthenticatedPrincipal, HttpMethod, Out, RouteContext, RouteDefinition } from './http/route.js';
 export type { ServerMetrics } from './metrics/metrics.js';
+export type { CannedResponse } from './api/canned-responses.js';
+export type { Workflow, WorkflowFilter } from './routing/workflows.js';
+export type { QueueRoutingSettings } from './routing/queue-settings.js';
+export type { AgentReport, QueueReport } from './reports/live-report.js';
+export type { HistoryPoint } from './reports/queue-history.js';
+export type { Summary } from './reports/summary.js';
+export type { ServerWebhook, ServerWebhookDelivery } from './webhooks/server-webhooks.js';

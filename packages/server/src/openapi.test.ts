@@ -50,8 +50,18 @@ describe('/openapi.json', () => {
   it('derives bodies from the zod schemas (required fields, enums)', () => {
     // biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
     const doc = t.server.openapi as any;
-    const createTicket = doc.paths['/api/v1/tickets'].post.requestBody.content['application/json'].schema;
-    expect(createTicket.required).toEqual(expect.arrayContaining(['subject', 'requesterId']));
+    const body = (path: string, method = 'post') =>
+      doc.paths[path][method].requestBody.content['application/json'].schema;
+    expect(body('/api/v1/canned-responses').required).toEqual(expect.arrayContaining(['shortcut', 'title', 'text']));
+    // subject and requesterId are required unless conversationId is given: a check the server makes.
+    expect(Object.keys(body('/api/v1/tickets').properties)).toEqual(
+      expect.arrayContaining(['subject', 'requesterId', 'conversationId']),
+    );
+    expect(body('/api/v1/workflows', 'put').properties.filters.items.required).toEqual(
+      expect.arrayContaining(['name', 'expression', 'queueId']),
+    );
+    const priorities = body('/api/v1/tickets').properties.priority.enum;
+    expect(priorities).toEqual(['low', 'normal', 'high', 'urgent']);
     const list = doc.paths['/api/v1/conversations'].get.parameters;
     expect(list.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'limit', 'cursor']));
   });

@@ -2,13 +2,12 @@ import type { WebchatGatewayOptions } from '@hotline/channels';
 import type { Clock, PolicyOptions, Storage } from '@hotline/core';
 import type { TicketingOptions } from '@hotline/ticketing';
 import type { ApiKeyConfig } from './auth/authenticate.js';
-import type { OpenApiInfo } from './openapi/openapi.js';
+import type { ServerLogger } from './logging/logger.js';
 
-/** Where the server reports what it cannot answer to a client. */
-export interface ServerLogger {
-  error(message: string, error?: unknown): void;
-  info?(message: string): void;
-}
+export type { ServerLogger } from './logging/logger.js';
+
+import type { OpenApiInfo } from './openapi/openapi.js';
+import type { ServerWebhook, ServerWebhookDelivery } from './webhooks/server-webhooks.js';
 
 /** The web chat gateway's options, less what the server composes itself. */
 export type ServerWebchatOptions = Omit<WebchatGatewayOptions, 'hotline' | 'dispatcher' | 'server'>;
@@ -43,6 +42,22 @@ export interface HotlineServerOptions {
   shutdownGraceMs?: number;
   /** Close `storage` at the end of `close()`. @default true */
   closeStorage?: boolean;
-  /** @default errors to `console.error` */
+  /**
+   * Receives the server's structured log, one JSON line per call (`level`, `time`, `msg`,
+   * and `reqId`, `tenantId`, `route`, `method`, `status`, `ms` for requests), with emails,
+   * phone, card and ID numbers masked in every string. `console` works, as do pino and
+   * winston loggers.
+   * @default JSON lines on stdout (info) and stderr (warn, error)
+   */
   logger?: ServerLogger;
+  /**
+   * Outbound webhooks: conversation, message and ticket events of a tenant, signed
+   * (`X-Hotline-Signature: t=…,v1=<hex HMAC-SHA256 of "t.body">`) and delivered from
+   * core's outbox with retries, each with an `X-Hotline-Delivery` id kept across retries.
+   * Give this or `ticketing.webhooks`, not both.
+   * @default []
+   */
+  webhooks?: readonly ServerWebhook[];
+  /** How webhooks are delivered: timeouts, attempts, backoff, circuit breaker. @default the relay's defaults (8 attempts, 1 s doubling to 1 h) */
+  webhookDelivery?: ServerWebhookDelivery;
 }

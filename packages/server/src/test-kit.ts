@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createMemoryStorage, isoNow, type Storage } from '@hotline/core';
 import { signAccessToken } from './auth/authenticate.js';
 import { createHotlineServer, type HotlineServer } from './create-server.js';
-import type { HotlineServerOptions } from './server-options.js';
+import type { HotlineServerOptions, ServerWebchatOptions } from './server-options.js';
 
 // Shared setup of the server tests: a server on 127.0.0.1:0 over memory storage, two
 // tenants (A and B) each with an agent, and helpers for authenticated JSON requests.
@@ -34,9 +34,16 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server with two seeded tenants, each with one agent. */
-export async function startTestServer(overrides: Partial<HotlineServerOptions> = {}): Promise<TestServer> {
-  const storage = createMemoryStorage();
+/**
+ * Starts a server with two seeded tenants, each with one agent. Give `storage` (with
+ * `closeStorage: false` on the first server) to start again on what an earlier server
+ * wrote: the seed is skipped when the tenants exist.
+ */
+export async function startTestServer(
+  overrides: Partial<Omit<HotlineServerOptions, 'webchat'>> & { webchat?: Partial<ServerWebchatOptions> } = {},
+): Promise<TestServer> {
+  const { webchat, ...rest } = overrides;
+  const storage = overrides.storage ?? createMemoryStorage();
   const uploadDir = mkdtempSync(join(tmpdir(), 'hotline-server-'));
   let server: HotlineServer;
   try {
@@ -44,9 +51,9 @@ export async function startTestServer(overrides: Partial<HotlineServerOptions> =
       storage,
       jwtSecret: JWT_SECRET,
       apiKeys: [{ key: API_KEY, tenantId: TENANT_A, roles: ['integration'], id: 'int_crm' }],
-      webchat: { sites: [], agentSecret: AGENT_SECRET, uploadDir },
+      webchat: { sites: [], agentSecret: AGENT_SECRET, uploadDir, ...webchat },
       logger: { error: () => undefined },
-      ...overrides,
+      ...rest,
     });
   } catch (error) {
     rmSync(uploadDir, { recursive: true, force: true });
@@ -56,6 +63,7 @@ export async function startTestServer(overrides: Partial<HotlineServerOptions> =
     [TENANT_A, AGENT_A],
     [TENANT_B, AGENT_B],
   ] as const) {
+    if (await storage.tenants.get(tenantId)) continue;
     await server.hotline.tenants.create({ id: tenantId, name: tenantId });
     const at = isoNow(server.hotline.clock);
     await storage.agents.create({

@@ -1,5 +1,7 @@
-import { type Hotline, NotFoundError } from '@hotline/core';
+import { type Hotline, NotFoundError, type Policy } from '@hotline/core';
+import type { ConversationDispatcher } from '@hotline/routing';
 import type { TicketService } from '@hotline/ticketing';
+import type { QueueHistory } from '../reports/queue-history.js';
 import type { TenantRouting } from '../routing/tenant-routing.js';
 
 /** What the route handlers use. */
@@ -7,6 +9,12 @@ export interface ApiDeps {
   hotline: Hotline;
   tickets: TicketService;
   routing: TenantRouting;
+  /** Routing's dispatcher: conversation actions (transfer, end, resolve) go through it. */
+  dispatcher: ConversationDispatcher;
+  /** The RBAC policy, for checks beyond a route's own action. */
+  policy: Policy;
+  /** The per-minute queue history of the reports. */
+  history: QueueHistory;
 }
 
 /** Reads a record or throws `NotFoundError` (also for another tenant's id: never reveal it exists). */

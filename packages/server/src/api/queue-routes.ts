@@ -1,5 +1,6 @@
 import { isoNow, queueSchema } from '@hotline/core';
 import { defineRoute } from '../http/route.js';
+import { checkQueueRouting } from '../routing/queue-settings.js';
 import { type ApiDeps, definedFields, mustGet } from './api-deps.js';
 import {
   newQueueInputSchema,
@@ -42,14 +43,16 @@ export function queueRoutes({ hotline, routing }: ApiDeps) {
       handle: async ({ tenantId, body }) => {
         const at = isoNow(clock);
         const { id, ...fields } = body;
-        const queue = await storage.queues.create({
+        const candidate = {
           ...(definedFields(fields) as typeof fields),
           id: id ?? ids.next('queue'),
           tenantId,
           version: 1,
           createdAt: at,
           updatedAt: at,
-        });
+        };
+        await checkQueueRouting(storage, candidate);
+        const queue = await storage.queues.create(candidate);
         routing.defineQueue(queue);
         return queue;
       },
@@ -69,7 +72,7 @@ export function queueRoutes({ hotline, routing }: ApiDeps) {
       method: 'PATCH',
       path: `${BASE}/{queueId}`,
       operationId: 'updateQueue',
-      summary: 'Update a queue',
+      summary: 'Update a queue (routing settings apply to routing after a restart)',
       tag: TAG,
       params: queueIdParamsSchema,
       body: queuePatchInputSchema,
@@ -78,10 +81,9 @@ export function queueRoutes({ hotline, routing }: ApiDeps) {
       handle: async ({ tenantId, params, body }) => {
         const current = await load(tenantId, params.queueId);
         const { expectedVersion, ...patch } = body;
-        return storage.queues.update(
-          { ...current, ...definedFields(patch), updatedAt: isoNow(clock) },
-          expectedVersion,
-        );
+        const next = { ...current, ...definedFields(patch), updatedAt: isoNow(clock) };
+        await checkQueueRouting(storage, next);
+        return storage.queues.update(next, expectedVersion);
       },
     }),
     defineRoute({

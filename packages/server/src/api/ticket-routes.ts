@@ -1,4 +1,6 @@
+import { type Conversation, idSchema, type Storage } from '@hotline/core';
 import {
+  type CreateTicketInput,
   commentInputSchema,
   createTicketInputSchema,
   ticketCommentSchema,
@@ -13,6 +15,45 @@ import { pageSchema, ticketIdParamsSchema, ticketListQuerySchema } from './input
 
 const BASE = '/api/v1/tickets';
 const TAG = 'Tickets';
+const SUBJECT_CHARS = 120;
+
+/**
+ * Body of `POST /tickets`: ticketing's create input, or `conversationId` to make the
+ * ticket from a conversation (linked both ways; requester and subject default to the
+ * conversation's contact and first customer message).
+ */
+export const createTicketBodySchema = createTicketInputSchema
+  .extend({
+    subject: createTicketInputSchema.shape.subject.optional(),
+    requesterId: createTicketInputSchema.shape.requesterId.optional(),
+    source: createTicketInputSchema.shape.source.unwrap().optional(),
+    conversationId: idSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.conversationId !== undefined) {
+      if (body.source !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give conversationId or source, not both' });
+      }
+      return;
+    }
+    for (const field of ['subject', 'requesterId'] as const) {
+      if (body[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'required unless conversationId is given' });
+      }
+    }
+  });
+
+/** The first thing the customer wrote, on one line and short; else a neutral title. */
+async function defaultSubject(storage: Storage, conversation: Conversation): Promise<string> {
+  if (conversation.subject) return conversation.subject;
+  const messages = await storage.messages.list(conversation.tenantId, conversation.id, { limit: 50 });
+  for (const message of messages) {
+    if (message.direction !== 'inbound' || !('text' in message.content)) continue;
+    const text = (message.content.text ?? '').replace(/\s+/g, ' ').trim();
+    if (text) return text.length > SUBJECT_CHARS ? `${text.slice(0, SUBJECT_CHARS - 1)}…` : text;
+  }
+  return `${conversation.channel} conversation of ${conversation.createdAt.slice(0, 10)}`;
+}
 
 /** The ticket service's write context for a request: people act as agents, keys as integrations. */
 function writeContext({ principal, tenantId }: RouteContext): WriteContext {
@@ -28,7 +69,7 @@ function writeContext({ principal, tenantId }: RouteContext): WriteContext {
  * Tickets through the ticket service, whose guard applies field rules, masking and
  * approvals on top of the action checked here.
  */
-export function ticketRoutes({ tickets }: ApiDeps) {
+export function ticketRoutes({ tickets, hotline, policy }: ApiDeps) {
   const readContext = ({ principal, tenantId }: RouteContext) => ({ tenantId, principal });
   const ticketResource = async (ctx: RouteContext<{ ticketId: string }>) => ({
     type: 'ticket',
@@ -39,13 +80,24 @@ export function ticketRoutes({ tickets }: ApiDeps) {
       method: 'POST',
       path: BASE,
       operationId: 'createTicket',
-      summary: 'Create a ticket',
+      summary: 'Create a ticket, or make one from a conversation (conversationId)',
       tag: TAG,
-      body: createTicketInputSchema,
+      body: createTicketBodySchema,
       response: ticketSchema,
       status: 201,
       action: 'ticket:create',
-      handle: (ctx) => tickets.create(writeContext(ctx), ctx.body),
+      handle: async (ctx) => {
+        const { conversationId, ...input } = ctx.body;
+        if (conversationId === undefined) return tickets.create(writeContext(ctx), input as CreateTicketInput);
+        const conversation = await hotline.conversations.get(ctx.tenantId, conversationId);
+        policy.authorize(ctx.principal, 'conversation:read', { type: 'conversation', ...conversation });
+        return tickets.create(writeContext(ctx), {
+          ...input,
+          subject: input.subject ?? (await defaultSubject(hotline.storage, conversation)),
+          requesterId: input.requesterId ?? conversation.contactId,
+          source: { kind: 'conversation', conversationId },
+        });
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -45,18 +45,29 @@ function defaultResource(route: AnyRoute, tenantId: string): Resource {
   return { type: route.action.split(':')[0] as string, tenantId };
 }
 
+/** What became of an API request, for metrics and the request log. */
+export interface ApiOutcome {
+  /** The route template, or `unmatched`. */
+  route: string;
+  status: number;
+  /** The caller's tenant, once authenticated. */
+  tenantId?: string;
+  /** What made it a 5xx, for the log (the client only ever sees `INTERNAL`). */
+  error?: unknown;
+}
+
 /**
  * Answers one API request: route, authenticate, validate, authorize, handle. Returns the
- * route template and status (for metrics), or `undefined` when no route matched (the
- * response is then a 404 or 405).
+ * route template and status (`unmatched` with a 404 or 405 when no route matched).
  */
 export async function handleApiRequest(
   deps: ApiRequestDeps,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-): Promise<{ route: string; status: number }> {
+): Promise<ApiOutcome> {
   let routePath = 'unmatched';
+  let tenantId: string | undefined;
   try {
     const match = deps.router.match(req.method ?? 'GET', url.pathname);
     if (match === undefined) throw new NotFoundError('route', url.pathname);
@@ -69,7 +80,7 @@ export async function handleApiRequest(
     const { route } = match;
     routePath = route.path;
     const principal = await deps.authenticate(req);
-    const tenantId = principal.tenantId;
+    tenantId = principal.tenantId;
     checkTenant(tenantId, 'path', match.params);
     const query = queryObject(url.searchParams);
     checkTenant(tenantId, 'query', query);
@@ -89,8 +100,9 @@ export async function handleApiRequest(
     const status = route.status ?? 200;
     if (status === 204) res.writeHead(204).end();
     else sendJson(res, status, result);
-    return { route: routePath, status };
+    return { route: routePath, status, tenantId };
   } catch (error) {
-    return { route: routePath, status: sendError(res, error) };
+    const status = sendError(res, error);
+    return { route: routePath, status, ...(tenantId ? { tenantId } : {}), ...(status >= 500 ? { error } : {}) };
   }
 }

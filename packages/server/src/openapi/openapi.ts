@@ -87,7 +87,11 @@ function operation(route: AnyRoute): Json {
     parameters: parameters(route),
     ...(route.body
       ? {
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },
+          requestBody: {
+            // A body the route accepts empty (`/end` without a disposition) is optional.
+            required: !route.body.safeParse(undefined).success,
+            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+          },
         }
       : {}),
     responses: {
