@@ -15,7 +15,9 @@ import type { AnyRoute } from './http/route.js';
 import { Router } from './http/router.js';
 import { createServerLog, jsonLinesLogger } from './logging/logger.js';
 import { requestIdOf } from './logging/request-id.js';
-import { createServerMetrics, type ServerMetrics } from './metrics/metrics.js';
+import { countErrors, createServerMetrics, type ServerMetrics } from './metrics/metrics.js';
+import { timedMethods } from './metrics/timed.js';
+import { timedStorage } from './metrics/timed-storage.js';
 import { buildOpenApiDocument } from './openapi/openapi.js';
 import { QueueHistory } from './reports/queue-history.js';
 import { TenantRouting } from './routing/tenant-routing.js';
@@ -25,6 +27,15 @@ import type { HotlineServerOptions } from './server-options.js';
 import { serverWebhookOptions } from './webhooks/server-webhooks.js';
 
 const API_PREFIX = '/api/v1/';
+/** Dispatcher methods that are reads or plumbing, not routing operations. */
+const UNTIMED_DISPATCHER: ReadonlySet<PropertyKey> = new Set([
+  'subscribe',
+  'isOpen',
+  'activityOf',
+  'offersFor',
+  'stats',
+  'close',
+]);
 const DEFAULT_BODY_LIMIT = 1_048_576;
 const READY_TIMEOUT_MS = 2_000;
 
@@ -82,7 +93,15 @@ export interface HotlineServer {
  */
 export function createHotlineServer(options: HotlineServerOptions): HotlineServer {
   const clock = options.clock ?? systemClock;
-  const log = createServerLog(options.logger ?? jsonLinesLogger, clock);
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : createServerMetrics({
+          // Read at scrape time, once everything below exists.
+          connections: () => gateway.stats().connections,
+          queueDepths: () => routing.queueDepths(),
+        });
+  const log = countErrors(createServerLog(options.logger ?? jsonLinesLogger, clock), metrics);
   const { storage } = options;
   const authenticate = createAuthenticator({
     jwtSecret: options.jwtSecret,
@@ -90,7 +109,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     clock,
   });
   const policy = createPolicy({ clock, roles: serverRoles(options.roles) });
-  const hotline = createHotline({ storage, clock });
+  const hotline = createHotline({ storage: metrics ? timedStorage(storage, metrics.observeStorage) : storage, clock });
   const routing = new TenantRouting(clock, (queue, error) =>
     log.warn('queue routing settings refused; queue routed without them', {
       tenantId: queue.tenantId,
@@ -98,11 +117,14 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
       error,
     }),
   );
-  const dispatcher = createConversationDispatcher({
+  const routingDispatcher = createConversationDispatcher({
     hotline,
     engineFor: routing.engineFor,
     onError: (error, context) => log.error('dispatcher error', error, { ...context }),
   });
+  const dispatcher = metrics
+    ? timedMethods(routingDispatcher, 'dispatcher', metrics.observeRouting, UNTIMED_DISPATCHER)
+    : routingDispatcher;
   const webhooks = serverWebhookOptions(options, (error) => log.error('webhook relay error', error));
   const ticketing = createTicketing({
     ...options.ticketing,
@@ -122,13 +144,6 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
   const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing, dispatcher, policy, history };
   const router = new Router(apiRoutes(deps));
   const openapi = buildOpenApiDocument(router.routes, options.openapi);
-  const metrics =
-    options.metrics === false
-      ? undefined
-      : createServerMetrics({
-          connections: () => gateway.stats().connections,
-          queueDepths: () => routing.queueDepths(),
-        });
   const apiDeps = { router, authenticate, policy, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT };
 
   let closing = false;

@@ -33,6 +33,40 @@ describe('health and metrics', () => {
     expect(text).toContain('hotline_websocket_connections 0');
     expect(text).toContain(`hotline_queue_waiting{tenant="${TENANT_A}",queue="que_support"} 0`);
   });
+
+  it('exports storage and routing latencies and counts logged errors', async () => {
+    const errors: string[] = [];
+    t = await startTestServer({
+      closeStorage: false,
+      logger: { info: () => undefined, error: (line) => errors.push(line) },
+    });
+    const admin = await t.token(['admin']);
+    await t.call('POST', '/api/v1/queues', { auth: admin, body: { id: 'que_support', name: 'Support' } });
+    const { conversation } = await t.server.hotline.conversations.start({
+      tenantId: TENANT_A,
+      channel: 'webchat',
+      contact: { identity: { channel: 'email', address: 'ada@example.com' } },
+    });
+    await t.server.dispatcher.enqueue({
+      tenantId: TENANT_A,
+      conversationId: conversation.id,
+      channel: 'webchat',
+      queueId: 'que_support',
+      attributes: {},
+    });
+    const text = await (await fetch(`${t.base}/metrics`)).text();
+    expect(text).toMatch(/hotline_storage_operation_seconds_count\{repository="queues",method="create"\} 1/);
+    expect(text).toMatch(/hotline_storage_operation_seconds_count\{repository="conversations",method="create"\} [1-9]/);
+    expect(text).toMatch(/hotline_routing_operation_seconds_count\{operation="enqueue"\} 1/);
+    expect(text).not.toMatch(/operation="(subscribe|offersFor|stats)"/);
+    expect(text).not.toMatch(/hotline_errors_total\{/);
+    // Storage gone: the request fails with 503, is logged as an error and counted.
+    await t.storage.close();
+    expect((await t.call('GET', '/api/v1/agents/agt_ann', { auth: admin })).status).toBe(503);
+    expect(errors.some((line) => JSON.parse(line).msg === 'request failed')).toBe(true);
+    const after = await (await fetch(`${t.base}/metrics`)).text();
+    expect(after).toContain('hotline_errors_total{kind="request failed"} 1');
+  });
 });
 
 describe('graceful close', () => {
