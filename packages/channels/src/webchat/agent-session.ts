@@ -102,18 +102,6 @@ export class AgentSession {
       Promise.all(listed.map((c) => ctx.views.conversation(c, true))),
       this.offers(connection),
     ]);
-    const result: AgentHelloResult = {
-      v: WIRE_PROTOCOL_VERSION,
-      agent: {
-        id: agent.id,
-        name: connection.name,
-        activity: ctx.dispatcher.activityOf(agent.tenantId, agent.id) ?? agent.activity,
-      },
-      conversations,
-      offers,
-      heartbeatMs: ctx.heartbeatMs,
-      limits: toWireLimits(ctx.limits),
-    };
     // Routing hears of the agent before the reply (a failure there fails the hello, nothing half done).
     if (ctx.index.agentConnections(agent.tenantId, agent.id).length === 0) {
       await ctx.dispatcher.setConnected(agent.tenantId, agent.id, true);
@@ -125,6 +113,19 @@ export class AgentSession {
       }
       return undefined;
     }
+    const result: AgentHelloResult = {
+      v: WIRE_PROTOCOL_VERSION,
+      agent: {
+        id: agent.id,
+        name: connection.name,
+        // Read after connecting: routing resumes the activity the agent last chose.
+        activity: ctx.dispatcher.activityOf(agent.tenantId, agent.id) ?? agent.activity,
+      },
+      conversations,
+      offers,
+      heartbeatMs: ctx.heartbeatMs,
+      limits: toWireLimits(ctx.limits),
+    };
     await completeHello(ctx, connection, frame.id, result, listed, resumes);
     return undefined;
   }

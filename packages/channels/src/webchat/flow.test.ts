@@ -10,7 +10,7 @@ import {
   type WireOffer,
 } from '@hotline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GatewayKit, overrideStorage, startGateway } from './test-kit.js';
+import { type GatewayKit, overrideStorage, startGateway, TENANT, until } from './test-kit.js';
 
 type Frame<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
@@ -21,6 +21,17 @@ afterEach(async () => {
 });
 
 describe('web chat gateway: a customer and an agent', () => {
+  it('tells a reconnecting agent the activity routing resumed, not offline', async () => {
+    kit = await startGateway();
+    await kit.addAgent('agt_ana', 'Ana');
+    const first = await kit.agent('agt_ana');
+    await first.client.call({ type: 'activity', activity: 'available' });
+    first.client.close();
+    await until(() => kit?.dispatcher.activityOf(TENANT, 'agt_ana') === 'offline', 'the agent offline');
+    const again = await kit.agent('agt_ana');
+    expect(again.hello.agent.activity).toBe('available');
+  });
+
   it('routes a new chat to an agent and carries messages, notes, typing, reads and the lifecycle', async () => {
     kit = await startGateway();
     await kit.addAgent('agt_ana', 'Ana');
