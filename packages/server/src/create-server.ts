@@ -2,7 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createWebchatGateway, sendJson, type WebchatGateway } from '@hotline/channels';
-import { createHotline, createPolicy, type Hotline, type Policy, systemClock, UnavailableError } from '@hotline/core';
+import {
+  createHotline,
+  createPolicy,
+  type Hotline,
+  type Policy,
+  systemClock,
+  UnavailableError,
+  ValidationError,
+} from '@hotline/core';
 import { type ConversationDispatcher, createConversationDispatcher } from '@hotline/routing';
 import { createTicketGuard, createTicketing, type Ticketing, type TicketService } from '@hotline/ticketing';
 import type { ApiDeps } from './api/api-deps.js';
@@ -36,6 +44,8 @@ const UNTIMED_DISPATCHER: ReadonlySet<PropertyKey> = new Set([
   'stats',
   'close',
 ]);
+/** See `HotlineServerOptions.routing`. */
+const DEFAULT_REFUSAL_COOLDOWN_SECONDS = 30;
 const DEFAULT_BODY_LIMIT = 1_048_576;
 const READY_TIMEOUT_MS = 2_000;
 
@@ -93,6 +103,12 @@ export interface HotlineServer {
  */
 export function createHotlineServer(options: HotlineServerOptions): HotlineServer {
   const clock = options.clock ?? systemClock;
+  const refusalCooldownSeconds = options.routing?.refusalCooldownSeconds ?? DEFAULT_REFUSAL_COOLDOWN_SECONDS;
+  if (!Number.isInteger(refusalCooldownSeconds) || refusalCooldownSeconds < 0 || refusalCooldownSeconds > 86_400) {
+    throw new ValidationError('routing.refusalCooldownSeconds must be a whole number of seconds from 0 to 86400', [
+      { path: 'routing.refusalCooldownSeconds', message: 'expected an integer from 0 to 86400' },
+    ]);
+  }
   const metrics =
     options.metrics === false
       ? undefined
@@ -110,12 +126,15 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
   });
   const policy = createPolicy({ clock, roles: serverRoles(options.roles) });
   const hotline = createHotline({ storage: metrics ? timedStorage(storage, metrics.observeStorage) : storage, clock });
-  const routing = new TenantRouting(clock, (queue, error) =>
-    log.warn('queue routing settings refused; queue routed without them', {
-      tenantId: queue.tenantId,
-      queueId: queue.id,
-      error,
-    }),
+  const routing = new TenantRouting(
+    clock,
+    (queue, error) =>
+      log.warn('queue routing settings refused; queue routed without them', {
+        tenantId: queue.tenantId,
+        queueId: queue.id,
+        error,
+      }),
+    { refusalCooldownSeconds },
   );
   const routingDispatcher = createConversationDispatcher({
     hotline,

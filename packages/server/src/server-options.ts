@@ -38,6 +38,15 @@ export interface HotlineServerOptions {
   openapi?: OpenApiInfo;
   /** Serve Prometheus metrics at `/metrics`. @default true */
   metrics?: boolean;
+  /**
+   * Routing settings of every tenant. `refusalCooldownSeconds`: an agent who declined or
+   * missed a chat, or transferred it away, is not offered that chat again for this long.
+   * The server's default is shorter than the engine's 5 minutes: in a small team the agents
+   * who refused may be the only ones there, and a customer must not wait minutes beside
+   * idle agents.
+   * @default { refusalCooldownSeconds: 30 }
+   */
+  routing?: { refusalCooldownSeconds?: number };
   /** How long `close()` waits for requests in flight before cutting connections. @default 5_000 */
   shutdownGraceMs?: number;
   /** Close `storage` at the end of `close()`. @default true */

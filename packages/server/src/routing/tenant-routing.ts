@@ -12,6 +12,12 @@ export interface QueueDepth {
 /** Why a stored queue was defined without (some of) its routing settings. */
 export type QueueSettingsProblem = (queue: Queue, error: unknown) => void;
 
+/** Routing settings that apply to every queue of a tenant's engine. */
+export interface TenantEngineSettings {
+  /** How long an agent who declined, missed or transferred away a chat is not offered it again. */
+  refusalCooldownSeconds?: number;
+}
+
 /**
  * One routing engine per tenant, made on first use, with the tenant's stored queues
  * defined in it (routing settings from `queue.settings`). Queues created through the API
@@ -24,13 +30,15 @@ export class TenantRouting {
     private readonly clock: Clock,
     /** Told when a stored queue's settings are refused: the queue is defined without them. */
     private readonly onProblem: QueueSettingsProblem = () => undefined,
+    /** Engine-wide settings of every tenant's engine. */
+    private readonly engineSettings: TenantEngineSettings = {},
   ) {}
 
   /** The tenant's engine, made empty when there is none yet. */
   readonly engineFor = (tenantId: string): RoutingEngine => {
     let engine = this.engines.get(tenantId);
     if (!engine) {
-      engine = new RoutingEngine({ tenantId, clock: this.clock });
+      engine = new RoutingEngine({ ...this.engineSettings, tenantId, clock: this.clock });
       this.engines.set(tenantId, engine);
     }
     return engine;
