@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { Lease, LeaseManager } from '@hotline/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPostgres, sharedPostgresUrl } from '../../test/pg-available.js';
-import { type PostgresServer, startPostgres } from '../testing/postgres-server.js';
 import { type TwoDrivers, useTwoDrivers } from '../../test/two-drivers.js';
 import { sleep, until } from '../../test/wait.js';
 import { createPgDriver } from '../driver/pg-driver.js';
 import type { SqlDriver } from '../driver/sql-driver.js';
+import { type PostgresServer, startPostgres } from '../testing/postgres-server.js';
 import {
   type AdvisoryLeaseManagerOptions,
   advisoryLockKey,
