@@ -1,7 +1,8 @@
 import { BUILT_IN_ROLES, type PolicyOptions } from '@hotline/core';
 import { OPERATOR_ROLE } from '../api/tenant-routes.js';
 
-type Roles = NonNullable<PolicyOptions['roles']>;
+/** Role definitions by name, as `createPolicy` takes them. */
+export type ServerRoles = NonNullable<PolicyOptions['roles']>;
 
 /**
  * The server's roles: core's built-in ones plus what the server's own resources need
@@ -9,7 +10,7 @@ type Roles = NonNullable<PolicyOptions['roles']>;
  * `report:read`, which supervisors have; admins hold `*`), the operator, and the host's
  * own roles last, which replace any of these by name.
  */
-export function serverRoles(hostRoles: Roles = {}): Roles {
+export function serverRoles(hostRoles: ServerRoles = {}): ServerRoles {
   const { agent, supervisor } = BUILT_IN_ROLES;
   return {
     agent: { ...agent, permissions: [...agent.permissions, 'canned_response:read'] },
