@@ -32,6 +32,8 @@ import { TenantRouting } from './routing/tenant-routing.js';
 import { withWorkflows } from './routing/workflow-dispatcher.js';
 import { TenantWorkflows } from './routing/workflows.js';
 import type { HotlineServerOptions } from './server-options.js';
+import { VoiceBridge } from './voice/voice-bridge.js';
+import { handleVoiceRequest, VOICE_PREFIX } from './voice/voice-http.js';
 import { serverWebhookOptions } from './webhooks/server-webhooks.js';
 
 const API_PREFIX = '/api/v1/';
@@ -159,6 +161,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     hotline,
     dispatcher: withWorkflows(dispatcher, (request) => workflows.route(request)),
   });
+  const voice = options.voice ? new VoiceBridge(hotline, dispatcher, options.voice) : undefined;
   const history = new QueueHistory(clock, () => routing.allEngines());
   const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing, dispatcher, policy, history };
   const router = new Router(apiRoutes(deps));
@@ -211,6 +214,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     if (closing) return { route: 'unmatched', status: sendError(res, new UnavailableError('server is shutting down')) };
     if (path.startsWith(API_PREFIX) || path === API_PREFIX.slice(0, -1))
       return handleApiRequest(apiDeps, req, res, url);
+    if (voice && path.startsWith(VOICE_PREFIX)) return handleVoiceRequest(voice, req, res, path);
     sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${path} not found`, details: {} } });
     return { route: 'unmatched', status: 404 };
   }
@@ -306,6 +310,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     await Promise.all(serversClosed);
     if (started) await started.catch(() => undefined);
     history.stop();
+    voice?.close();
     await dispatcher.close();
     routing.stop();
     await ticketing.close();

@@ -7,6 +7,7 @@ import type { ServerLogger } from './logging/logger.js';
 export type { ServerLogger } from './logging/logger.js';
 
 import type { OpenApiInfo } from './openapi/openapi.js';
+import type { ServerVoiceOptions } from './voice/voice-options.js';
 import type { ServerWebhook, ServerWebhookDelivery } from './webhooks/server-webhooks.js';
 
 /** The web chat gateway's options, less what the server composes itself. */
@@ -67,6 +68,13 @@ export interface HotlineServerOptions {
    * @default []
    */
   webhooks?: readonly ServerWebhook[];
+  /**
+   * The voice routing bridge a SIP server (Kamailio) asks which agent takes an inbound
+   * call: `POST /voice/v1/route` and `POST /voice/v1/events`, authenticated by a trunk
+   * secret in `X-Hotline-Voice-Secret`. See `examples/kamailio`.
+   * @default off (no `/voice/v1/` paths)
+   */
+  voice?: ServerVoiceOptions;
   /** How webhooks are delivered: timeouts, attempts, backoff, circuit breaker. @default the relay's defaults (8 attempts, 1 s doubling to 1 h) */
   webhookDelivery?: ServerWebhookDelivery;
 }
