@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
+import { kamailioInstalled } from '../../packages/telephony/src/node/kamailio.js';
 
 /** True when the `CI` environment variable is set to anything but '', '0' or 'false'. */
 export function isCi(): boolean {
@@ -30,6 +31,13 @@ export const CHROMIUM: Component = {
   name: 'Chromium',
   debianPackage: 'chromium',
   installed: () => existsSync(chromiumPath()),
+};
+
+/** Debian's Kamailio with the modules the reference `examples/kamailio/kamailio.cfg` loads. */
+export const KAMAILIO: Component = {
+  name: 'Kamailio with websocket, http_client and jansson modules',
+  debianPackage: 'kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-extra-modules',
+  installed: kamailioInstalled,
 };
 
 /** `describe(name, fn)` when every component is installed; otherwise a failing (CI) or skipped test. */

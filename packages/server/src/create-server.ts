@@ -32,8 +32,11 @@ import { TenantRouting } from './routing/tenant-routing.js';
 import { withWorkflows } from './routing/workflow-dispatcher.js';
 import { TenantWorkflows } from './routing/workflows.js';
 import type { HotlineServerOptions } from './server-options.js';
+import { callEventsRoute } from './voice/call-events-route.js';
 import { VoiceBridge } from './voice/voice-bridge.js';
 import { handleVoiceRequest, VOICE_PREFIX } from './voice/voice-http.js';
+import { VoicePresence } from './voice/voice-presence.js';
+import { CallTimeline } from './voice/voice-timeline.js';
 import { serverWebhookOptions } from './webhooks/server-webhooks.js';
 
 const API_PREFIX = '/api/v1/';
@@ -138,9 +141,12 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
       }),
     { refusalCooldownSeconds },
   );
+  // With voice on, an agent's voice capacity counts only while a softphone is registered.
+  const voicePresence = options.voice ? new VoicePresence(hotline, routing.engineFor, clock) : undefined;
   const routingDispatcher = createConversationDispatcher({
     hotline,
     engineFor: routing.engineFor,
+    ...(voicePresence ? { agentProfile: voicePresence.profile } : {}),
     onError: (error, context) => log.error('dispatcher error', error, { ...context }),
   });
   const dispatcher = metrics
@@ -161,10 +167,14 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     hotline,
     dispatcher: withWorkflows(dispatcher, (request) => workflows.route(request)),
   });
-  const voice = options.voice ? new VoiceBridge(hotline, dispatcher, options.voice) : undefined;
+  const timeline = new CallTimeline(hotline);
+  const voice =
+    options.voice && voicePresence
+      ? new VoiceBridge(hotline, dispatcher, options.voice, { presence: voicePresence, timeline })
+      : undefined;
   const history = new QueueHistory(clock, () => routing.allEngines());
   const deps: ApiDeps = { hotline, tickets: ticketing.tickets, routing, dispatcher, policy, history };
-  const router = new Router(apiRoutes(deps));
+  const router = new Router([...apiRoutes(deps), callEventsRoute(hotline, timeline)]);
   const openapi = buildOpenApiDocument(router.routes, options.openapi);
   const apiDeps = { router, authenticate, policy, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT };
 
@@ -311,6 +321,7 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     if (started) await started.catch(() => undefined);
     history.stop();
     voice?.close();
+    voicePresence?.close();
     await dispatcher.close();
     routing.stop();
     await ticketing.close();

@@ -20,6 +20,7 @@ export { agentReportSchema, queueReportSchema } from './reports/live-report.js';
 export { historyPointSchema } from './reports/queue-history.js';
 export { summarySchema } from './reports/summary.js';
 export { SERVER_WEBHOOK_EVENTS } from './webhooks/server-webhooks.js';
+export { callEventBodySchema } from './voice/call-events-route.js';
 export { VOICE_SECRET_HEADER, voiceEventRequestSchema, voiceRouteRequestSchema } from './voice/voice-options.js';
 
 export type { HotlineServer } from './create-server.js';
@@ -42,4 +43,4 @@ export type { AgentReport, QueueReport } from './reports/live-report.js';
 export type { HistoryPoint } from './reports/queue-history.js';
 export type { Summary } from './reports/summary.js';
 export type { ServerWebhook, ServerWebhookDelivery } from './webhooks/server-webhooks.js';
-export type { ServerVoiceOptions, VoiceRouteAnswer, VoiceTrunk } from './voice/voice-options.js';
+export type { ServerVoiceOptions, VoiceEventAnswer, VoiceRouteAnswer, VoiceTrunk } from './voice/voice-options.js';

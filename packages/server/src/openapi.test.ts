@@ -60,6 +60,10 @@ describe('/openapi.json', () => {
     expect(body('/api/v1/workflows', 'put').properties.filters.items.required).toEqual(
       expect.arrayContaining(['name', 'expression', 'queueId']),
     );
+    // The softphone's call events: served with or without the voice bridge configured.
+    const callEvent = body('/api/v1/conversations/{conversationId}/call-events');
+    expect(callEvent.required).toEqual(expect.arrayContaining(['eventId', 'event']));
+    expect(callEvent.properties.event.enum).toEqual(['held', 'resumed', 'muted', 'unmuted', 'transferred']);
     const priorities = body('/api/v1/tickets').properties.priority.enum;
     expect(priorities).toEqual(['low', 'normal', 'high', 'urgent']);
     const list = doc.paths['/api/v1/conversations'].get.parameters;

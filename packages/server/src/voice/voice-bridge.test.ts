@@ -1,63 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TENANT_A, type TestServer } from '../test-kit.js';
+import { TENANT_A, type TestServer } from '../test-kit.js';
+import { SECRET, startVoiceServer, VIC, VIC_AOR, type VoiceTestServer, WEN, WEN_AOR } from './voice-test-kit.js';
 
 // The bridge as Kamailio's http_client sees it: plain JSON POSTs with the trunk secret.
 
-const SECRET = 'kamailio-trunk-secret-0123456789abcdef';
-const VIC = 'agt_vic';
-const WEN = 'agt_wen';
-
+let v: VoiceTestServer;
 let t: TestServer;
-let callSeq = 0;
-
-/** A POST to the bridge, as Kamailio sends it. */
-async function voice(path: string, body: unknown, secret: string | null = SECRET) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (secret !== null) headers['x-hotline-voice-secret'] = secret;
-  const res = await fetch(`${t.base}/voice/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies freely
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const newCall = () => `call-${++callSeq}-${Date.now()}@127.0.0.1`;
-
-async function setAvailable(agentId: string, available: boolean): Promise<void> {
-  await t.server.dispatcher.setConnected(TENANT_A, agentId, available);
-  if (available) await t.server.dispatcher.setActivity(TENANT_A, agentId, 'available');
-}
+const voice: VoiceTestServer['voice'] = (...args) => v.voice(...args);
+const newCall = () => v.newCall();
+const setAvailable = (agentId: string, available: boolean) => v.setAvailable(agentId, available);
 
 beforeAll(async () => {
-  t = await startTestServer({
-    voice: {
-      trunks: [
-        {
-          id: 'kamailio',
-          tenantId: TENANT_A,
-          secret: SECRET,
-          sipDomain: 'hotline.test',
-          queues: { support: 'que_voice' },
-        },
-      ],
-      reservationWaitMs: 400,
-      retryAfterMs: 150,
-    },
-  });
-  const admin = await t.token(['admin']);
-  const queue = await t.call('POST', '/api/v1/queues', {
-    auth: admin,
-    body: { id: 'que_voice', name: 'Voice support', channels: ['voice'] },
-  });
-  expect(queue.status).toBe(201);
-  for (const [id, attributes] of [
-    [VIC, {}],
-    [WEN, { sipUri: 'sip:wen@desk.hotline.test' }],
-  ] as const) {
-    const agent = await t.call('POST', '/api/v1/agents', {
-      auth: admin,
-      body: { id, name: id, capacity: { voice: 1 }, attributes },
-    });
-    expect(agent.status).toBe(201);
-  }
+  v = await startVoiceServer();
+  t = v.t;
+  // Both softphones are registered: voice presence is the subject of voice-presence.test.ts.
+  await v.register(VIC_AOR);
+  await v.register(WEN_AOR);
 });
 afterAll(() => t.stop());
 
@@ -118,7 +76,7 @@ describe('voice routing bridge', () => {
     expect(second.body.reservationId).not.toBe(first.body.reservationId);
 
     const answered = await voice('events', { callId, event: 'answered' });
-    expect(answered.body).toEqual({ conversationId: first.body.conversationId, status: 'active' });
+    expect(answered.body).toEqual({ conversationId: first.body.conversationId, status: 'active', recorded: true });
     expect((await t.server.hotline.conversations.get(TENANT_A, first.body.conversationId)).assigneeId).toBe(
       second.body.agentId,
     );

@@ -1,52 +1,72 @@
-import { createHash } from 'node:crypto';
 import {
   type Attributes,
+  type Conversation,
   type Dispatcher,
   type DispatchOffer,
   type Hotline,
   HotlineError,
-  type IdentityInput,
   parseInput,
   type Unsubscribe,
 } from '@hotline/core';
+import { escalatedCall, missedEscalation } from './voice-escalation.js';
 import {
   type ServerVoiceOptions,
   serverVoiceOptionsSchema,
+  type VoiceEventAnswer,
+  type VoiceEventRequest,
   type VoiceRouteAnswer,
   type VoiceTrunk,
   voiceEventRequestSchema,
   voiceRouteRequestSchema,
 } from './voice-options.js';
+import type { VoicePresence } from './voice-presence.js';
+import { agentOfAor, callerIdentity, conversationIdOf, key, queueOf, sipTargetOf } from './voice-sip.js';
+import type { CallTimeline } from './voice-timeline.js';
 
 const DEFAULT_WAIT_MS = 5_000;
 const DEFAULT_RETRY_AFTER_MS = 2_000;
 const DEFAULT_MAX_ATTEMPTS = 30;
 /** Calls remembered at once; the oldest are forgotten first (a SIP server that never says `ended`). */
 const MAX_CALLS = 10_000;
-const E164ISH = /^\+?[1-9]\d{6,14}$/;
 
 /** One inbound call the bridge has routed, keyed by tenant and Call-ID. */
-interface VoiceCall {
+export interface VoiceCall {
   tenantId: string;
   conversationId: string;
-  queueId: string;
+  /** The call's voice leg of the conversation. */
+  legId: string;
+  queueId?: string;
   attempts: number;
   /** The offer whose agent the SIP server was told to ring, until answered or refused. */
   offer?: DispatchOffer;
+  /** An escalated chat's call: the agent holding the chat, rung without a routing task. */
+  holderId?: string;
   answered: boolean;
+  /** Epoch ms of the answer, for the call's duration. */
+  answeredAt?: number;
 }
 
 /** Someone waiting for an offer of a conversation. */
 type OfferWaiter = (offer: DispatchOffer) => void;
 
+/** What the bridge works with besides core and routing. */
+export interface VoiceBridgeParts {
+  presence: VoicePresence;
+  timeline: CallTimeline;
+}
+
 /**
  * Voice routing on the conversation dispatcher: a SIP server asks which agent takes an
  * inbound call, rings that agent's registered softphone, and reports what happened.
  *
- * A call is a voice conversation (its leg's `externalRef` is the Call-ID) with a routing
- * task. The conversation id is derived from the tenant and Call-ID, so a request repeated
- * after a server restart finds the same conversation. An agent who does not answer gets
- * its reservation refused, so routing's refusal cooldown sends the call to someone else.
+ * A call is a voice leg of a conversation: a new voice conversation (its leg's
+ * `externalRef` is the Call-ID) with a routing task, or, when the route request names a
+ * web chat of the tenant (`attributes.conversationId`), a new leg of that chat, ringing
+ * the agent who holds it. The new conversation's id is derived from the tenant and
+ * Call-ID, so a request repeated after a server restart finds the same conversation. An
+ * agent who does not answer gets its reservation refused, so routing's refusal cooldown
+ * sends the call to someone else. Answer, hold, transfer and hang-up are `call.*` system
+ * messages in the conversation's timeline.
  */
 export class VoiceBridge {
   private readonly trunks: readonly VoiceTrunk[];
@@ -59,11 +79,14 @@ export class VoiceBridge {
   private readonly offers = new Map<string, DispatchOffer>();
   private readonly waiters = new Map<string, Set<OfferWaiter>>();
   private readonly off: Unsubscribe;
+  private readonly presence: VoicePresence;
+  private readonly timeline: CallTimeline;
 
   constructor(
     private readonly hotline: Hotline,
     private readonly dispatcher: Dispatcher,
     options: ServerVoiceOptions,
+    private readonly parts: VoiceBridgeParts,
   ) {
     const parsed = parseInput(serverVoiceOptionsSchema, options, 'voice options');
     this.trunks = parsed.trunks;
@@ -71,6 +94,8 @@ export class VoiceBridge {
     this.retryAfterMs = parsed.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
     this.maxAttempts = parsed.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.unreachable = parsed.whenUnreachable ?? 'voicemail';
+    this.presence = parts.presence;
+    this.timeline = parts.timeline;
     this.off = dispatcher.subscribe((notice) => {
       if (notice.type === 'offer' && notice.offer.channel === 'voice') {
         this.offers.set(notice.offer.conversationId, notice.offer);
@@ -90,22 +115,34 @@ export class VoiceBridge {
   }
 
   /**
-   * Routes a call: a new Call-ID becomes a queued voice conversation; a repeated one after
-   * a no-answer refuses the previous agent's reservation first. Waits up to
-   * `reservationWaitMs` for an offer.
+   * Routes a call: a new Call-ID becomes a queued voice conversation (or a voice leg of the
+   * chat it names); a repeated one after a no-answer refuses the previous agent's
+   * reservation first. Waits up to `reservationWaitMs` for an offer.
    */
   async route(trunk: VoiceTrunk, body: unknown): Promise<VoiceRouteAnswer> {
     const request = parseInput(voiceRouteRequestSchema, body, 'voice route request');
     const { tenantId } = trunk;
-    const queueId = queueOf(trunk, request.dialled);
-    let call = this.calls.get(key(tenantId, request.callId));
+    await this.presence.sweep();
+    const callKey = key(tenantId, request.callId);
+    let call = this.calls.get(callKey);
+    if (!call && typeof request.attributes?.conversationId === 'string') {
+      const escalated = await escalatedCall(this.hotline, this.parts, tenantId, {
+        ...request,
+        chatId: request.attributes.conversationId,
+      });
+      if (escalated.action !== 'route') return { action: this.unreachable, conversationId: escalated.conversationId };
+      call = escalated.call;
+      this.remember(callKey, call);
+      return this.ring(trunk, call, call.holderId as string);
+    }
     if (!call) {
+      const queueId = queueOf(trunk, request.dialled);
       // An unknown queue is NOT_FOUND before anything is written.
       this.dispatcher.isOpen(tenantId, queueId);
       const conversationId = conversationIdOf(tenantId, request.callId);
       const attributes: Attributes = { ...request.attributes, sipCallId: request.callId, dialled: request.dialled };
       const language = typeof attributes.language === 'string' ? attributes.language : undefined;
-      await this.hotline.conversations.start({
+      const { conversation } = await this.hotline.conversations.start({
         tenantId,
         id: conversationId,
         channel: 'voice',
@@ -116,14 +153,27 @@ export class VoiceBridge {
         ...(language ? { language } : {}),
         attributes,
       });
-      call = { tenantId, conversationId, queueId, attempts: 0, answered: false };
-      this.remember(key(tenantId, request.callId), call);
+      call = {
+        tenantId,
+        conversationId,
+        legId: legOf(conversation, request.callId),
+        queueId,
+        attempts: 0,
+        answered: false,
+      };
+      this.remember(callKey, call);
       await this.dispatcher.enqueue({ tenantId, conversationId, channel: 'voice', queueId, attributes });
     }
     if (call.answered) {
       throw new HotlineError('CONFLICT', `call ${request.callId} was answered already`, {
         details: { conversationId: call.conversationId },
       });
+    }
+    if (call.holderId !== undefined) {
+      // The chat's agent let it ring: the chat stays theirs, the call was missed.
+      this.calls.delete(callKey);
+      await missedEscalation(this.parts, call, request.reason);
+      return { action: this.unreachable, conversationId: call.conversationId };
     }
     call.attempts++;
     const refused = call.offer;
@@ -138,51 +188,90 @@ export class VoiceBridge {
     const offer = await this.nextOffer(call.conversationId, refused?.reservationId);
     if (!offer) return { action: 'retry', retryAfterMs: this.retryAfterMs, conversationId: call.conversationId };
     call.offer = offer;
-    return {
-      action: 'route',
-      target: await this.targetOf(trunk, offer.agentId),
-      agentId: offer.agentId,
-      conversationId: call.conversationId,
-      reservationId: offer.reservationId,
-    };
+    return { ...(await this.ring(trunk, call, offer.agentId)), reservationId: offer.reservationId };
   }
 
   /**
-   * `answered`: the ringing agent took the call (the reservation is accepted, the
-   * conversation becomes theirs). `ended`: the call is over: wrap-up when it was answered,
-   * otherwise the caller left the line.
+   * A call event (`answered`, `held`, `resumed`, `transferred`, `ended`), recorded in the
+   * conversation's timeline; or a softphone registration (`registered`, `unregistered`).
+   * `answered` accepts the ringing agent's reservation; `ended` closes the voice leg and
+   * sends a routed call to wrap-up (answered) or abandons it (the caller left the line).
    */
-  async event(trunk: VoiceTrunk, body: unknown): Promise<{ conversationId: string; status: string }> {
+  async event(trunk: VoiceTrunk, body: unknown): Promise<VoiceEventAnswer> {
     const request = parseInput(voiceEventRequestSchema, body, 'voice event');
     const { tenantId } = trunk;
+    await this.presence.sweep();
+    if (request.event === 'registered' || request.event === 'unregistered') {
+      const agentId = await agentOfAor(this.hotline.storage, trunk, request.aor);
+      const expiresAt =
+        request.event === 'registered' ? await this.presence.register(tenantId, agentId, request.expires) : undefined;
+      if (expiresAt === undefined) await this.presence.unregister(tenantId, agentId);
+      return expiresAt === undefined
+        ? { agentId, registered: false }
+        : { agentId, registered: true, expiresAt: new Date(expiresAt).toISOString() };
+    }
     const callKey = key(tenantId, request.callId);
     const call = this.calls.get(callKey);
     if (!call) throw new HotlineError('NOT_FOUND', `no routed call ${request.callId}`);
-    if (request.event === 'answered') {
-      if (!call.answered) {
-        if (!call.offer) {
-          throw new HotlineError('CONFLICT', `call ${request.callId} is not ringing an agent`, {
-            details: { reason: 'not_ringing' },
-          });
-        }
-        await this.dispatcher.accept(tenantId, call.offer.agentId, call.offer.reservationId);
-        call.answered = true;
-      }
-    } else {
-      this.calls.delete(callKey);
-      if (call.answered && call.offer) {
-        await this.dispatcher.end(tenantId, call.offer.agentId, call.conversationId);
-      } else {
-        await this.dispatcher.customerLeft(tenantId, call.conversationId);
-      }
-    }
+    const recorded = await this.callEvent(callKey, call, request);
     const conversation = await this.hotline.conversations.get(tenantId, call.conversationId);
-    return { conversationId: call.conversationId, status: conversation.status };
+    return { conversationId: call.conversationId, status: conversation.status, recorded };
   }
 
   /** Stops following the dispatcher; waiting requests answer `retry` at their deadline. */
   close(): void {
     this.off();
+  }
+
+  private async callEvent(
+    callKey: string,
+    call: VoiceCall,
+    request: Exclude<VoiceEventRequest, { event: 'registered' | 'unregistered' }>,
+  ): Promise<boolean> {
+    const { tenantId, conversationId, legId } = call;
+    const agentId = call.holderId ?? call.offer?.agentId;
+    const at = { tenantId, conversationId, legId, ...(request.eventId ? { eventId: request.eventId } : {}) };
+    if (request.event === 'answered') {
+      if (call.answered) return false;
+      if (!call.offer && call.holderId === undefined) {
+        throw new HotlineError('CONFLICT', `call ${request.callId} is not ringing an agent`, {
+          details: { reason: 'not_ringing' },
+        });
+      }
+      if (call.offer) await this.dispatcher.accept(tenantId, call.offer.agentId, call.offer.reservationId);
+      call.answered = true;
+      call.answeredAt = this.hotline.clock.now();
+      return (await this.timeline.record({ ...at, event: 'answered', data: { agentId: agentId ?? null } })).recorded;
+    }
+    if (request.event === 'ended') {
+      this.calls.delete(callKey);
+      const seconds = call.answeredAt === undefined ? 0 : (this.hotline.clock.now() - call.answeredAt) / 1000;
+      const data = { answered: call.answered, durationSeconds: Math.round(seconds), by: request.by ?? 'unknown' };
+      // The timeline first: an abandoned conversation takes no more messages.
+      const { recorded } = await this.timeline.end({ ...at, data });
+      if (call.holderId !== undefined) await this.presence.setOnCall(tenantId, call.holderId, false);
+      else if (call.answered && call.offer) await this.dispatcher.end(tenantId, call.offer.agentId, conversationId);
+      else await this.dispatcher.customerLeft(tenantId, conversationId);
+      return recorded;
+    }
+    if (!call.answered) {
+      throw new HotlineError('CONFLICT', `call ${request.callId} is not answered yet`, {
+        details: { reason: 'not_answered' },
+      });
+    }
+    const data: Attributes =
+      request.event === 'transferred' ? { target: request.target } : { by: request.by ?? 'unknown' };
+    return (await this.timeline.record({ ...at, event: request.event, data })).recorded;
+  }
+
+  private async ring(trunk: VoiceTrunk, call: VoiceCall, agentId: string) {
+    const agent = await this.hotline.storage.agents.get(trunk.tenantId, agentId);
+    return {
+      action: 'route' as const,
+      target: sipTargetOf(trunk, agent, agentId),
+      agentId,
+      conversationId: call.conversationId,
+    };
   }
 
   private async nextOffer(
@@ -222,50 +311,27 @@ export class VoiceBridge {
 
   private async giveUp(callId: string, call: VoiceCall): Promise<void> {
     this.calls.delete(key(call.tenantId, callId));
-    await this.dispatcher.customerLeft(call.tenantId, call.conversationId);
-  }
-
-  private async targetOf(trunk: VoiceTrunk, agentId: string): Promise<string> {
-    const agent = await this.hotline.storage.agents.get(trunk.tenantId, agentId);
-    const custom = agent?.attributes.sipUri;
-    if (typeof custom === 'string' && /^sips?:/.test(custom)) return custom;
-    return `sip:${agentId}@${trunk.sipDomain}`;
+    const { tenantId, conversationId, legId } = call;
+    const data = { answered: false, durationSeconds: 0, by: 'system', reason: 'unreachable' };
+    await this.timeline.end({ tenantId, conversationId, legId, data });
+    await this.dispatcher.customerLeft(tenantId, conversationId);
   }
 
   private remember(callKey: string, call: VoiceCall): void {
     if (this.calls.size >= MAX_CALLS) {
-      const oldest = this.calls.keys().next().value;
-      if (oldest !== undefined) this.calls.delete(oldest);
+      const [oldestKey, oldest] = this.calls.entries().next().value ?? [];
+      if (oldestKey !== undefined) this.calls.delete(oldestKey);
+      // A forgotten escalated call must not keep its agent busy for voice.
+      if (oldest?.holderId !== undefined) {
+        this.parts.presence.setOnCall(oldest.tenantId, oldest.holderId, false).catch(() => undefined);
+      }
     }
     this.calls.set(callKey, call);
   }
 }
 
-function key(tenantId: string, callId: string): string {
-  return `${tenantId}\u0000${callId}`;
-}
-
-/** A stable conversation id per tenant and Call-ID (Call-IDs are not valid ids as they stand). */
-function conversationIdOf(tenantId: string, callId: string): string {
-  return `con_call_${createHash('sha256').update(`${tenantId}\u0000${callId}`).digest('hex').slice(0, 32)}`;
-}
-
-/** The user part of a SIP address (`sip:support@host;x=y` → `support`), or the address itself. */
-function userOf(address: string): string {
-  const bare = address.replace(/^<|>$/g, '').replace(/^sips?:/i, '');
-  const at = bare.indexOf('@');
-  return (at === -1 ? bare : bare.slice(0, at)).split(/[;?]/)[0] ?? bare;
-}
-
-function queueOf(trunk: VoiceTrunk, dialled: string): string {
-  const user = userOf(dialled);
-  return trunk.queues?.[user] ?? user;
-}
-
-/** A phone number when the caller's user part is one, else the SIP address as an external id. */
-function callerIdentity(caller: string): IdentityInput {
-  const user = userOf(caller);
-  return E164ISH.test(user)
-    ? { channel: 'phone', address: user.startsWith('+') ? user : `+${user}` }
-    : { channel: 'external', address: caller.replace(/^<|>$/g, '') };
+/** The leg a call started (its `externalRef`), the newest one otherwise. */
+function legOf(conversation: Conversation, callId: string): string {
+  const leg = conversation.legs.find((candidate) => candidate.externalRef === callId) ?? conversation.legs.at(-1);
+  return leg?.id ?? '';
 }

@@ -18,7 +18,12 @@ export interface VoiceTrunk {
   queues?: Readonly<Record<string, string>>;
 }
 
-/** The voice routing bridge's options (`POST /voice/v1/route`, `POST /voice/v1/events`). */
+/**
+ * The voice routing bridge's options (`POST /voice/v1/route`, `POST /voice/v1/events`).
+ * With the bridge on, an agent is routable for voice only while a softphone of theirs is
+ * registered (the SIP server reports REGISTERs as `registered` events): until then, and
+ * after the registration expires, routing counts the agent's `voice` capacity as 0.
+ */
 export interface ServerVoiceOptions {
   trunks: readonly VoiceTrunk[];
   /** How long one route request waits for a reservation before answering `retry`. @default 5_000 */
@@ -70,21 +75,59 @@ export const voiceRouteRequestSchema = z.object({
   caller: sipAddressSchema,
   /** The dialled queue address (request URI or its user part). */
   dialled: sipAddressSchema,
-  /** Routing attributes: language and intent from IVR digits or SIP headers. */
+  /**
+   * Routing attributes: language and intent from IVR digits or SIP headers.
+   * `conversationId` names a web chat of the tenant that escalates to this call: the call
+   * becomes a voice leg of it and rings the agent who holds the chat.
+   */
   attributes: attributesSchema.optional(),
   /** Why the SIP server asks again: the target agent did not answer, was busy or declined. */
   reason: z.enum(['new', 'no_answer', 'busy', 'declined']).default('new'),
 });
 
-/** `POST /voice/v1/events`: what happened to a routed call. */
-export const voiceEventRequestSchema = z.object({
-  callId: z.string().min(1).max(256),
-  /** `answered`: the target agent's phone answered (200 OK); `ended`: BYE, CANCEL or a final failure. */
-  event: z.enum(['answered', 'ended']),
-});
+const callIdSchema = z.string().min(1).max(256);
+/** Makes a reported event idempotent: a repeated id adds nothing to the timeline. */
+const eventIdSchema = z.string().min(1).max(128).optional();
+const callEvent = { callId: callIdSchema, eventId: eventIdSchema };
+
+/** Who ended a call or put it on hold, as far as the SIP server can tell. */
+export const callPartySchema = z.enum(['caller', 'agent', 'system']);
+
+/**
+ * `POST /voice/v1/events`: what happened to a routed call, or to an agent's softphone
+ * registration (`registered` with `expires` seconds, `unregistered`).
+ */
+export const voiceEventRequestSchema = z.discriminatedUnion('event', [
+  /** The target agent's phone answered (200 OK). */
+  z.object({ event: z.literal('answered'), ...callEvent }),
+  /** BYE, CANCEL or a final failure. */
+  z.object({ event: z.literal('ended'), ...callEvent, by: callPartySchema.optional() }),
+  /** A re-INVITE with `sendonly`/`inactive` (held) or `sendrecv` again (resumed). */
+  z.object({ event: z.literal('held'), ...callEvent, by: callPartySchema.optional() }),
+  z.object({ event: z.literal('resumed'), ...callEvent, by: callPartySchema.optional() }),
+  /** A REFER: the call is handed to `target` (its Refer-To). */
+  z.object({ event: z.literal('transferred'), ...callEvent, target: sipAddressSchema }),
+  /** A REGISTER saved: the AOR's agent is reachable for voice for `expires` seconds (0 unregisters). */
+  z.object({ event: z.literal('registered'), aor: sipAddressSchema, expires: z.int().min(0).max(86_400) }),
+  z.object({ event: z.literal('unregistered'), aor: sipAddressSchema, expires: z.int().min(0).max(86_400).optional() }),
+]);
+/** A parsed `POST /voice/v1/events` body. */
+export type VoiceEventRequest = z.output<typeof voiceEventRequestSchema>;
+
+/** The bridge's answer to a call event. */
+export type VoiceEventAnswer =
+  | { conversationId: string; status: string; recorded: boolean }
+  | { agentId: string; registered: boolean; expiresAt?: string };
 
 /** The bridge's answer to a route request. */
 export type VoiceRouteAnswer =
-  | { action: 'route'; target: string; agentId: string; conversationId: string; reservationId: string }
+  | {
+      action: 'route';
+      target: string;
+      agentId: string;
+      conversationId: string;
+      /** Absent when an escalated chat's call rings the agent who already holds the chat. */
+      reservationId?: string;
+    }
   | { action: 'retry'; retryAfterMs: number; conversationId: string }
   | { action: 'voicemail' | 'busy'; conversationId?: string };
