@@ -57,6 +57,7 @@ export type {
 } from './softphone/quality.js';
 export type {
   AudioDevices,
+  CallOptions,
   ConnectionState,
   RegistrationState,
   SoftphoneEvents,

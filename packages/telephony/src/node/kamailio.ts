@@ -49,6 +49,8 @@ export interface KamailioOptions {
   configPath?: string;
   /** How long to wait for the WebSocket port. @default 10_000 */
   startTimeoutMs?: number;
+  /** Fixed ports, e.g. a restart's on the ports of the Kamailio it replaces. @default free ports */
+  ports?: { ws: number; sip: number };
 }
 
 /** A Kamailio the harness started. */
@@ -84,7 +86,9 @@ export function renderConfig(template: string, settings: Readonly<Record<string,
  */
 export async function startKamailio(options: KamailioOptions): Promise<RunningKamailio> {
   const sipDomain = options.sipDomain ?? 'hotline.test';
-  const [wsPort, sipPort] = [await freePort(), await freePort()];
+  const [wsPort, sipPort] = options.ports
+    ? [options.ports.ws, options.ports.sip]
+    : [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'hotline-kamailio-'));
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(

@@ -218,6 +218,24 @@ describe('outgoing calls', () => {
     expect(session.log.filter(([name]) => name === 'terminate')).toHaveLength(1);
   });
 
+  it('puts extra headers on the INVITE, and refuses malformed ones before dialling', () => {
+    const { softphone, ua } = setup();
+    softphone.call('sip:support@example.com', {
+      extraHeaders: ['X-Hotline-Language: zh', 'X-Hotline-Intent: billing'],
+    });
+    expect(ua.log.at(-1)).toContain('"extraHeaders":["X-Hotline-Language: zh","X-Hotline-Intent: billing"]');
+    const dialled = ua.outgoing.length;
+    for (const bad of [['X-Evil: a\r\nVia: b'], ['no colon'], [42]]) {
+      expect(() => softphone.call('sip:support@example.com', { extraHeaders: bad as string[] })).toThrow(
+        ValidationError,
+      );
+    }
+    expect(() => softphone.call('sip:support@example.com', { extraHeaders: 'X-A: 1' as never })).toThrow(
+      ValidationError,
+    );
+    expect(ua.outgoing).toHaveLength(dialled);
+  });
+
   it('maps JsSIP failure causes to end reasons', () => {
     const { softphone, ua } = setup();
     const cases: [string, string][] = [

@@ -6,6 +6,15 @@ import type { JsSipModuleLike, NewSessionEvent, SipSessionLike, SipUaLike } from
 import { type ResolvedSoftphoneOptions, resolveSoftphoneOptions, type SoftphoneOptions } from './options.js';
 import { type PreflightReport, runPreflight } from './preflight.js';
 
+/** Per-call options of {@link Softphone.call}. */
+export interface CallOptions {
+  /** SIP headers for the INVITE, each `Name: value` on one line. @default [] */
+  extraHeaders?: readonly string[];
+}
+
+/** One header line: a token name, a colon, a value without line breaks. */
+const SIP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}:[^\r\n]{0,1024}$/;
+
 /** The SIP over WebSocket connection. */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
 
@@ -148,22 +157,34 @@ export class Softphone extends TypedEmitter<SoftphoneEvents> {
 
   /**
    * Calls `target` (`sip:queue-support@example.com` or a user part the server resolves)
-   * with the selected microphone.
+   * with the selected microphone. `extraHeaders` go on the INVITE: Hotline's bridge reads
+   * `X-Hotline-Language`, `X-Hotline-Intent` (routing attributes, e.g. from an IVR flow) and
+   * `X-Hotline-Conversation` (the call becomes a leg of that chat).
    *
    * @example
    * ```ts
-   * const call = softphone.call('sip:support@example.com');
+   * const call = softphone.call('sip:support@example.com', { extraHeaders: ['X-Hotline-Language: zh'] });
    * call.on('state', ({ state }) => console.log(state));
    * ```
    */
-  call(target: string): Call {
+  call(target: string, options: CallOptions = {}): Call {
     if (typeof target !== 'string' || target.trim() === '') {
       throw new ValidationError('Invalid call target', [{ path: 'target', message: 'required' }]);
+    }
+    const extraHeaders: readonly unknown[] = Array.isArray(options.extraHeaders) ? options.extraHeaders : [];
+    if (options.extraHeaders !== undefined && !Array.isArray(options.extraHeaders)) {
+      throw new ValidationError('Invalid extra headers', [{ path: 'extraHeaders', message: 'expected a list' }]);
+    }
+    const badHeader = extraHeaders.findIndex((header) => typeof header !== 'string' || !SIP_HEADER.test(header));
+    if (badHeader !== -1) {
+      throw new ValidationError('Invalid extra header', [
+        { path: `extraHeaders.${badHeader}`, message: 'expected "Name: value" on one line, at most 1024 characters' },
+      ]);
     }
     if (!this.ua || this.connectionStatus !== 'connected') {
       throw new UnavailableError('The softphone is not connected to its SIP server');
     }
-    const session = this.ua.call(target, this.mediaOptions());
+    const session = this.ua.call(target, { ...this.mediaOptions(), extraHeaders: [...(extraHeaders as string[])] });
     // JsSIP reports the new session through `newRTCSession` during `call()`.
     return this.sessions.get(session) ?? this.adopt(session);
   }
