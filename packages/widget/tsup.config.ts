@@ -5,13 +5,13 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * In the one-script-tag build, `extras/load.js` (the extras bundled) becomes
- * `extras/load-script.ts` (the extras file loaded when first needed): one `loadExtras` call
- * in the widget, two implementations.
+ * `extras/load-script.ts` (the extras file loaded when first needed), and `voice/load.js`
+ * `voice/load-script.ts` (the voice file): one loader call in the widget, two implementations.
  */
 const extrasOnDemand: Plugin = {
   name: 'extras-on-demand',
   setup(build) {
-    build.onResolve({ filter: /\/extras\/load\.js$/ }, (args) => ({
+    build.onResolve({ filter: /\/(extras|voice)\/load\.js$/ }, (args) => ({
       path: resolve(args.resolveDir, args.path.replace(/\.js$/, '-script.ts')),
     }));
   },
@@ -80,4 +80,6 @@ export default defineConfig([
   iife({ 'hotline-widget': 'src/iife.ts' }, [extrasOnDemand]),
   // The rest (forms, rating, transcript, Chinese), loaded by the main file when first needed.
   iife({ 'hotline-widget-extras': 'src/extras/register.ts' }),
+  // Click-to-call (the softphone with JsSIP), loaded by the main file on the first call.
+  iife({ 'hotline-widget-voice': 'src/voice/register.ts' }),
 ]);

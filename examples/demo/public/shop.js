@@ -2,7 +2,8 @@
  * The shop page's script: picks the language (`?lang=en|zh`, else the browser's) and the team
  * (`?topic=sales|support`, default sales), translates the page, and starts the Hotline widget
  * (loaded by its own <script> tag as window.Hotline) on the matching queue:
- * que_sales_en, que_sales_zh, que_support_en or que_support_zh.
+ * que_sales_en, que_sales_zh, que_support_en or que_support_zh, with click-to-call to the
+ * same team when the demo has voice.
  */
 
 const params = new URLSearchParams(location.search);
@@ -97,6 +98,12 @@ async function startChat() {
       ],
     },
     attributes: { shop: 'demo', topic },
+    // With the demo's Kamailio running: a call button in the widget header. The call goes to
+    // the same team (`sip:support_zh@hotline.demo`…) and joins the open chat, if any. Its code
+    // (hotline-widget-voice.js) loads on the first press only.
+    ...(config.voice
+      ? { voice: { wsUrl: config.voice.wsUrl, domain: config.voice.sipDomain, queue: `${topic}_${lang}` } }
+      : {}),
   });
   for (const button of document.querySelectorAll('[data-testid="product-ask"]')) {
     button.addEventListener('click', () => {

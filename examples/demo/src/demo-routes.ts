@@ -24,6 +24,8 @@ const MAX_BODY_BYTES = 4096;
 export interface DemoRoutesOptions {
   storage: Storage;
   secrets: Pick<HotlineSecrets, 'jwtSecret' | 'agentSecret'>;
+  /** Kamailio's WebSocket and the SIP domain while voice is on, else `null`. @default voice off */
+  voice?: () => { wsUrl: string; sipDomain: string } | null;
 }
 
 /** An agent as the demo pages see it. */
@@ -85,14 +87,18 @@ async function readLogin(req: IncomingMessage): Promise<z.infer<typeof loginSche
 
 /**
  * The demo's own endpoints, beside Hotline's:
- * - `POST /demo/login { agentId, password: 'demo' }` → `{ accessToken, agentToken, agent }`:
- *   a REST API token (JWT with the agent's roles) and a web chat agent token;
- * - `GET /demo/config` → `{ siteId, tenantId, wsPath, agents: [{ id, name, roles }] }`.
+ * - `POST /demo/login { agentId, password: 'demo' }` → `{ accessToken, agentToken, agent, sip? }`:
+ *   a REST API token (JWT with the agent's roles), a web chat agent token, and with voice on
+ *   the softphone's `sip: { uri, password: null }` (the reference Kamailio config does not
+ *   authenticate REGISTER);
+ * - `GET /demo/config` → `{ siteId, tenantId, wsPath, agents: [{ id, name, roles }], voice }`,
+ *   `voice` being `{ wsUrl, sipDomain }` or `null`.
  *
  * Returns a handler that answers those paths (`true`) and leaves the rest (`false`).
  */
 export function demoRoutes(options: DemoRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { storage, secrets } = options;
+  const voice = options.voice ?? (() => null);
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { agentId, password } = await readLogin(req);
@@ -108,7 +114,15 @@ export function demoRoutes(options: DemoRoutesOptions): (req: IncomingMessage, r
       }),
       signAgentToken({ agentId: me.id, tenantId: DEMO_TENANT_ID, name: me.name, roles: me.roles }, secrets.agentSecret),
     ]);
-    send(res, 200, { accessToken, agentToken, agent: me });
+    // The softphone's SIP identity. No password: the reference kamailio.cfg does not
+    // authenticate REGISTER (loopback only); a real deployment checks credentials there.
+    const sip = voice();
+    send(res, 200, {
+      accessToken,
+      agentToken,
+      agent: me,
+      ...(sip ? { sip: { uri: `sip:${me.id}@${sip.sipDomain}`, password: null } } : {}),
+    });
   }
 
   async function config(res: ServerResponse): Promise<void> {
@@ -118,6 +132,7 @@ export function demoRoutes(options: DemoRoutesOptions): (req: IncomingMessage, r
       tenantId: DEMO_TENANT_ID,
       wsPath: WS_PATH,
       agents: agents.map(({ id, name, roles }) => ({ id, name, roles })),
+      voice: voice(),
     });
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { AgentDesk, CustomerChat, type WireOffer } from '@hotline/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type DemoServer, startDemo } from './demo-server.js';
+import { DEMO_SIP_DOMAIN, demoVoiceSecret, voiceAvailable } from './demo-voice.js';
 
 // The demo as `npm start` runs it, on a free port and a fresh data directory: its pages and
 // bundles answer, the demo login works (and refuses a wrong password), and the seeded
@@ -13,10 +14,19 @@ import { type DemoServer, startDemo } from './demo-server.js';
 
 let demo: DemoServer;
 let dataDir: string;
+const said: string[] = [];
+// Kamailio is installed by scripts/provision (and in CI): there the demo has voice.
+const withVoice = voiceAvailable();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'hotline-demo-'));
-  demo = await startDemo({ port: 0, dataDir, env: {}, logger: { error: () => undefined } });
+  demo = await startDemo({
+    port: 0,
+    dataDir,
+    env: {},
+    logger: { error: () => undefined },
+    say: (line) => said.push(line),
+  });
 });
 
 afterAll(async () => {
@@ -57,6 +67,8 @@ describe('the demo server', () => {
     ['/agent', 'text/html', '/agent/agent.js'],
     ['/wallboard', 'text/html', '/wallboard/wallboard.js'],
     ['/static/hotline-widget.js', 'text/javascript', 'Hotline'],
+    ['/static/hotline-widget-voice.js', 'text/javascript', '__voice'],
+    ['/static/hotline-telephony.js', 'text/javascript', 'createSoftphone'],
     ['/shop.js', 'text/javascript', 'Hotline.init'],
     ['/demo/config', 'application/json', 'site_demo'],
   ])('answers %s with 200', async (path, type, contains) => {
@@ -97,8 +109,45 @@ describe('the demo server', () => {
         { id: 'agt_chen', name: 'Chen Jing', roles: ['agent'] },
         { id: 'agt_sam', name: 'Sam Taylor', roles: ['supervisor'] },
       ],
+      voice: withVoice
+        ? { wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), sipDomain: DEMO_SIP_DOMAIN }
+        : null,
     });
+    expect(demo.voice).toEqual(config.voice);
   });
+
+  it.runIf(withVoice)(
+    'starts Kamailio for calls: its WebSocket in the CSP, SIP identities at login, a trunk',
+    async () => {
+      expect(said).toEqual([]);
+      const wsUrl = demo.voice?.wsUrl as string;
+      const policy = (await fetch(url('/agent'))).headers.get('content-security-policy') ?? '';
+      expect(policy).toMatch(new RegExp(`connect-src [^;]*${wsUrl.replace(/\./g, '\\.')}`));
+      const { sip } = await (await login('agt_ana')).json();
+      expect(sip).toEqual({ uri: `sip:agt_ana@${DEMO_SIP_DOMAIN}`, password: null });
+      // Kamailio's answer to a WebSocket upgrade that asks for SIP: it is listening.
+      const socket = new WebSocket(wsUrl, 'sip');
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      socket.close();
+      // The trunk takes the secret derived from the site secret (what Kamailio was given).
+      const { siteSecret } = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+      const event = (secret: string) =>
+        fetch(url('/voice/v1/events'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hotline-voice-secret': secret },
+          body: JSON.stringify({ event: 'registered', aor: `sip:agt_ana@${DEMO_SIP_DOMAIN}`, expires: 60 }),
+        });
+      expect((await event(demoVoiceSecret(siteSecret))).status).toBe(200);
+      expect((await event('x'.repeat(43))).status).toBe(401);
+      // The seeded queues take calls, and the agents one at a time.
+      const { accessToken } = await (await login('agt_sam')).json();
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const queue = await (await fetch(url('/api/v1/queues/que_support_zh'), { headers })).json();
+      expect(queue.channels).toEqual(['webchat', 'voice']);
+      const agent = await (await fetch(url('/api/v1/agents/agt_bo'), { headers })).json();
+      expect(agent.capacity).toEqual({ webchat: 2, voice: 1 });
+    },
+  );
 
   it('refuses a wrong password or an unknown agent with 401, and bad input with 400', async () => {
     const wrong = await login('agt_ana', 'not-demo');
@@ -168,6 +217,26 @@ describe('the demo server', () => {
     } finally {
       chat.close();
       for (const desk of desks) desk.close();
+    }
+  });
+
+  it('starts without voice when told to (or without Kamailio), with one line saying so', async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'hotline-demo-'));
+    const lines: string[] = [];
+    const chatOnly = await startDemo({ port: 0, dataDir: otherDir, env: {}, voice: false, say: (l) => lines.push(l) });
+    try {
+      const config = await (await fetch(`http://127.0.0.1:${chatOnly.port}/demo/config`)).json();
+      expect(config.voice).toBeNull();
+      const res = await fetch(`http://127.0.0.1:${chatOnly.port}/demo/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ agentId: 'agt_ana', password: 'demo' }),
+      });
+      expect((await res.json()).sip).toBeUndefined();
+      expect(lines).toEqual(['Voice is off: the demo was started without it.']);
+    } finally {
+      await chatOnly.close();
+      rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createHotlineServer, type HotlineServer, type ServerLogger } from '@hotline/server';
 import { type DemoSeedReport, loadSecrets, openStorage, prepareServerOptions, seedDemo } from '@hotline/server/cli';
 import { demoRoutes } from './demo-routes.js';
+import {
+  type DemoVoiceConfig,
+  demoVoiceOptions,
+  demoVoiceSecret,
+  enableDemoVoice,
+  startDemoKamailio,
+  voiceAvailable,
+} from './demo-voice.js';
 import { staticFiles } from './static-files.js';
 
 /** The demo package's directory (`examples/demo`). */
@@ -23,6 +31,14 @@ export interface DemoOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** @default the server's JSON lines */
   logger?: ServerLogger;
+  /**
+   * Calls through Kamailio (started on 127.0.0.1 with the reference config) when it is
+   * installed; `false` keeps the demo chat only.
+   * @default true
+   */
+  voice?: boolean;
+  /** Where the one line about voice goes. @default console.log */
+  say?: (line: string) => void;
 }
 
 /** A running demo. */
@@ -35,6 +51,8 @@ export interface DemoServer {
   /** What the seed created on this start (nothing after the first). */
   readonly seeded: DemoSeedReport;
   readonly hotline: HotlineServer;
+  /** Kamailio's WebSocket and the SIP domain, or `null` when voice is off. */
+  readonly voice: DemoVoiceConfig | null;
   /** Graceful stop: requests in flight finish, WebSocket clients get `bye`, the database closes. */
   close(): Promise<void>;
 }
@@ -57,6 +75,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
   const { secrets } = await loadSecrets(dataDir, options.env ?? process.env);
   const opened = await openStorage({ dataDir });
   let hotline: HotlineServer | undefined;
+  let kamailio: Awaited<ReturnType<typeof startDemoKamailio>> | undefined;
+  const say = options.say ?? console.log;
   try {
     // Idempotent: the first start creates the tenant, later ones find it.
     const seeded = await seedDemo(opened.storage);
@@ -66,13 +86,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
       dataDir,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    hotline = createHotlineServer(serverOptions);
+    const wantsVoice = options.voice !== false;
+    const canCall = wantsVoice && voiceAvailable();
+    if (!wantsVoice) say('Voice is off: the demo was started without it.');
+    else if (!canCall) say('Voice is off: Kamailio is not installed (see docs/telephony.md); the chat works as usual.');
+    const voiceSecret = demoVoiceSecret(secrets.siteSecret);
+    if (canCall) await enableDemoVoice(opened.storage);
+    hotline = createHotlineServer({ ...serverOptions, ...(canCall ? { voice: demoVoiceOptions(voiceSecret) } : {}) });
     const server = hotline;
-    const demo = demoRoutes({ storage: opened.storage, secrets });
+    let voice: DemoVoiceConfig | null = null;
+    const demo = demoRoutes({ storage: opened.storage, secrets, voice: () => voice });
     const files = staticFiles({
       publicDir: join(DEMO_DIR, 'public'),
       widgetDir: join(dirname(createRequire(import.meta.url).resolve('@hotline/widget/package.json')), 'dist'),
       bundleDir: join(DEMO_DIR, 'dist', 'static'),
+      connectSources: () => (voice ? [voice.wsUrl] : []),
     });
     const http = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (demo(req, res) || files(req, res)) return;
@@ -88,6 +116,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
       });
     });
     const { port } = http.address() as AddressInfo;
+    if (canCall) {
+      try {
+        kamailio = await startDemoKamailio(`http://127.0.0.1:${port}/voice/v1`, voiceSecret);
+        voice = { wsUrl: kamailio.wsUrl, sipDomain: kamailio.sipDomain };
+      } catch (error) {
+        say(`Voice is off: Kamailio did not start (${(error as Error).message.split('\n')[0]}).`);
+      }
+    }
     const shown = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
     let closed: Promise<void> | undefined;
     return {
@@ -96,8 +132,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
       location: opened.location,
       seeded,
       hotline: server,
+      voice,
       close() {
         closed ??= (async () => {
+          await kamailio?.stop();
           const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
           await server.close();
           http.closeAllConnections();
@@ -108,6 +146,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
       },
     };
   } catch (error) {
+    await kamailio?.stop();
     await hotline?.close().catch(() => undefined);
     await opened.close();
     throw error;

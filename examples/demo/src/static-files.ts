@@ -10,6 +10,8 @@ export interface StaticFilesOptions {
   widgetDir: string;
   /** The demo's `dist/static/` (the browser build of `@hotline/client`). */
   bundleDir: string;
+  /** More addresses the pages may connect to (Kamailio's WebSocket). @default none */
+  connectSources?: () => readonly string[];
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -33,13 +35,17 @@ const PAGES: Readonly<Record<string, string>> = {
 };
 
 /** The built files under `/static/`, and the package that builds each. */
-const BUNDLES: Readonly<Record<string, { dir: keyof StaticFilesOptions; builtBy: string }>> = {
+const BUNDLES: Readonly<Record<string, { dir: 'widgetDir' | 'bundleDir'; builtBy: string }>> = {
   'hotline-widget.js': { dir: 'widgetDir', builtBy: '@hotline/widget' },
   'hotline-widget.js.map': { dir: 'widgetDir', builtBy: '@hotline/widget' },
   'hotline-widget-extras.js': { dir: 'widgetDir', builtBy: '@hotline/widget' },
   'hotline-widget-extras.js.map': { dir: 'widgetDir', builtBy: '@hotline/widget' },
   'hotline-client.js': { dir: 'bundleDir', builtBy: '@hotline/example-demo' },
   'hotline-client.js.map': { dir: 'bundleDir', builtBy: '@hotline/example-demo' },
+  'hotline-widget-voice.js': { dir: 'widgetDir', builtBy: '@hotline/widget' },
+  'hotline-widget-voice.js.map': { dir: 'widgetDir', builtBy: '@hotline/widget' },
+  'hotline-telephony.js': { dir: 'bundleDir', builtBy: '@hotline/example-demo' },
+  'hotline-telephony.js.map': { dir: 'bundleDir', builtBy: '@hotline/example-demo' },
 };
 
 /**
@@ -47,7 +53,7 @@ const BUNDLES: Readonly<Record<string, { dir: keyof StaticFilesOptions; builtBy:
  * code, no `eval`), WebSockets to this host, nothing framing the pages. The shop page, the
  * widget, the desk and the wallboard all work under it.
  */
-function contentSecurityPolicy(host: string | undefined): string {
+function contentSecurityPolicy(host: string | undefined, extra: readonly string[]): string {
   // Only a well-formed Host goes into the header.
   const sockets =
     host && /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i.test(host) ? ` ws://${host} wss://${host}` : '';
@@ -56,7 +62,9 @@ function contentSecurityPolicy(host: string | undefined): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    `connect-src 'self'${sockets}`,
+    `connect-src 'self'${sockets}${extra.map((source) => ` ${source}`).join('')}`,
+    // The softphone plays the other side's audio from a MediaStream.
+    "media-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -95,7 +103,8 @@ export function staticFiles(options: StaticFilesOptions): (req: IncomingMessage,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'same-origin',
     };
-    if (type.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host);
+    if (type.startsWith('text/html'))
+      headers['content-security-policy'] = contentSecurityPolicy(req.headers.host, options.connectSources?.() ?? []);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   };

@@ -12,3 +12,4 @@ export type { LocalizedText, Texts } from './i18n/translator.js';
 export type { AttributeValue, ClientSettings, PrechatField, WidgetOptions } from './options.js';
 export type { ThemeColors } from './theme/palette.js';
 export type { WidgetApi, WidgetEvents } from './widget.js';
+export type { WidgetVoiceOptions } from './voice/voice-types.js';

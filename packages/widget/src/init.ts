@@ -1,6 +1,7 @@
 import { customerChat } from './client.js';
 import { loadExtras } from './extras/load.js';
 import type { WidgetOptions } from './options.js';
+import { loadVoice } from './voice/load.js';
 import { createWidget, type WidgetApi } from './widget.js';
 
 /**
@@ -23,5 +24,5 @@ import { createWidget, type WidgetApi } from './widget.js';
  * ```
  */
 export function init(options: WidgetOptions): WidgetApi {
-  return createWidget(options, customerChat, loadExtras);
+  return createWidget(options, customerChat, loadExtras, loadVoice);
 }

@@ -3,6 +3,7 @@ import type { IdentityClaim, ValidationIssue } from '@hotline/core';
 import type { LocalizedText, Texts } from './i18n/translator.js';
 import { HEX_COLOR } from './theme/contrast.js';
 import type { ThemeColors } from './theme/palette.js';
+import type { WidgetVoiceOptions } from './voice/voice-types.js';
 
 /** A value the host may attach to the visitor (sent with the conversation as `custom`). */
 export type AttributeValue = string | number | boolean | null;
@@ -76,6 +77,12 @@ export interface WidgetOptions {
    * @default the file of that name next to the widget's script
    */
   extrasUrl?: string;
+  /**
+   * Click-to-call: a call button in the header that calls `sip:<queue>@<domain>` (joined to
+   * the open chat). Its code loads from `hotline-widget-voice.js` on the first press.
+   * @default no call button
+   */
+  voice?: WidgetVoiceOptions;
 }
 
 /** Options after validation, defaults filled in. */
@@ -158,6 +165,12 @@ export function resolveOptions(options: WidgetOptions): ResolvedOptions {
     check(ID.test(str(o.siteId)), 'siteId', 'a site id');
     check(o.queueId === undefined || ID.test(str(o.queueId)), 'queueId', 'a queue id');
     check(o.extrasUrl === undefined || str(o.extrasUrl), 'extrasUrl', 'a URL');
+    const v = o.voice;
+    check(
+      v === undefined || (str(v.wsUrl) && str(v.domain) && ID.test(str(v.queue))),
+      'voice',
+      '{ wsUrl, domain, queue }',
+    );
     if (o.locale !== undefined) checkLocale(o.locale, check);
     choice(check, 'theme', o.theme, 'light|dark|auto');
     choice(check, 'position', o.position, 'right|left');

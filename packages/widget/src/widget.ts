@@ -21,6 +21,8 @@ import { createComposer } from './views/composer.js';
 import { formatBytes, isMine, messageKey } from './views/message.js';
 import { createMessageList } from './views/message-list.js';
 import { note } from './views/note.js';
+import { callButton } from './voice/call-button.js';
+import type { VoiceLoader } from './voice/voice-types.js';
 
 /** What the widget tells the host; `on` returns the unsubscribe. */
 export interface WidgetEvents {
@@ -85,7 +87,12 @@ type View = 'connecting' | 'failed' | 'prechat' | 'offline' | 'chat' | 'ended';
  * here touches storage or cookies: the chat client is created, and connects, only when the
  * visitor first opens the panel.
  */
-export function createWidget(options: WidgetOptions, createChat: ChatFactory, loadExtras: ExtrasLoader): WidgetApi {
+export function createWidget(
+  options: WidgetOptions,
+  createChat: ChatFactory,
+  loadExtras: ExtrasLoader,
+  loadVoice?: VoiceLoader,
+): WidgetApi {
   const o = resolveOptions(options);
   const source = o.source;
   const events = new Events();
@@ -130,6 +137,13 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory, lo
   const status = h('p', { part: 'status' });
   const endButton = button('end-button', () => guard(() => chat?.end())());
   const closeButton = button('close-button', () => close(), icon(ICONS.close));
+  const callIt =
+    loadVoice &&
+    callButton(source.voice, loadVoice, () => ({
+      conversationId: conversation()?.id,
+      locale: tr.locale,
+      onError: (error) => events.emit('error', error),
+    }));
   const alert = h('p', { part: 'alert', role: 'alert', hidden: true });
   const body = h('div', { part: 'body' });
   const panel = h(
@@ -147,7 +161,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory, lo
         }
       },
     },
-    h('header', { part: 'header' }, h('div', null, title, status), endButton, closeButton),
+    h('header', { part: 'header' }, h('div', null, title, status), callIt, endButton, closeButton),
     alert,
     body,
   );
@@ -250,6 +264,7 @@ export function createWidget(options: WidgetOptions, createChat: ChatFactory, lo
     list.welcome.textContent = t('welcome');
     closeButton.setAttribute('aria-label', t('closeChat'));
     endButton.textContent = t('endChat');
+    if (callIt) callIt.textContent = t('call');
     composer.setTexts(tr);
     list.clear();
     shown = undefined;

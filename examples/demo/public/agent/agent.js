@@ -1,7 +1,8 @@
 /**
  * The agent desk of the Hotline demo: sign in, presence, offers, several chats in tabs,
- * replies with canned responses, transfer, wrap-up, tickets and the customer 360 panel.
- * It uses only `@hotline/client` (AgentDesk over the web chat WebSocket) and the REST API.
+ * replies with canned responses, transfer, wrap-up, tickets and the customer 360 panel, and
+ * a softphone for calls (`softphone.js`). It uses `@hotline/client` (AgentDesk over the web
+ * chat WebSocket), `@hotline/telephony` and the REST API.
  */
 import { AgentDesk } from '/static/hotline-client.js';
 import { api, errorText, itemsOf, onUnauthorized } from './api.js';
@@ -15,6 +16,7 @@ import { dateTime, label } from './format.js';
 import { signIn } from './login.js';
 import { createOffers } from './offers.js';
 import { getSession, isSupervisor, loadConfig, signOut, socketUrl, takeSignOutReason } from './session.js';
+import { createSoftphonePanel } from './softphone.js';
 import { armSound, setMuted } from './sound.js';
 import { createThread } from './thread.js';
 
@@ -273,8 +275,10 @@ async function openDesk(session, config) {
     }
   });
 
+  const phone = createSoftphonePanel({ session, config });
   const presence = byId('presence');
   function renderPresence(activity) {
+    phone.setAvailable(activity === 'available');
     const names = ACTIVITIES.includes(activity) || !activity ? ACTIVITIES : [...ACTIVITIES, activity];
     fill(
       presence,

@@ -18,7 +18,7 @@ export async function loadConfig() {
   return config;
 }
 
-/** The stored session `{ accessToken, agentToken, agent: { id, name, roles } }`, or undefined. */
+/** The stored session `{ accessToken, agentToken, agent: { id, name, roles }, sip? }`, or undefined. */
 export function getSession() {
   try {
     const session = JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
@@ -59,7 +59,8 @@ export async function login(agentId, password) {
     const message = res.status === 401 ? 'Wrong agent or password.' : body?.error?.message;
     throw new Error(message ?? `Sign-in failed (HTTP ${res.status}).`);
   }
-  const session = { accessToken: body.accessToken, agentToken: body.agentToken, agent: body.agent };
+  // `sip` (the softphone's identity) only while the demo has voice.
+  const session = { accessToken: body.accessToken, agentToken: body.agentToken, agent: body.agent, sip: body.sip };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }

@@ -1,32 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadUnderScript, nth } from '../../test/script-loader.js';
 import { type Extras, extras } from './extras.js';
 
 type Loader = (url?: string) => Extras | Promise<Extras>;
 const global = globalThis as { Hotline?: Record<string, unknown> };
 
-/**
- * `load-script.ts` as the one-script-tag build runs it: evaluated while its `<script>` (with
- * these attributes) is `document.currentScript`. Scripts it appends are caught, not loaded.
- */
+/** `load-script.ts` under a `<script>` with these attributes. */
 async function load(attributes: Record<string, string>) {
-  const script = document.createElement('script');
-  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
-  if (attributes.nonce) script.nonce = attributes.nonce;
-  Object.defineProperty(document, 'currentScript', { value: script, configurable: true });
-  vi.resetModules();
-  const { loadExtras } = (await import('./load-script.js')) as { loadExtras: Loader };
-  Reflect.deleteProperty(document, 'currentScript');
-  const appended: HTMLScriptElement[] = [];
-  vi.spyOn(document.head, 'append').mockImplementation((...nodes) => {
-    appended.push(...(nodes as HTMLScriptElement[]));
-  });
-  return { loadExtras, appended };
-}
-
-/** Waits for the `n`th appended script (the module import is tried, and fails, first). */
-async function nth(appended: HTMLScriptElement[], n: number): Promise<HTMLScriptElement> {
-  await vi.waitFor(() => expect(appended.length).toBeGreaterThanOrEqual(n), { timeout: 5000, interval: 5 });
-  return appended[n - 1] as HTMLScriptElement;
+  const { module, appended } = await loadUnderScript(
+    attributes,
+    () => import('./load-script.js') as Promise<{ loadExtras: Loader }>,
+  );
+  return { loadExtras: module.loadExtras, appended };
 }
 
 afterEach(() => {

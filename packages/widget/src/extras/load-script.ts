@@ -5,10 +5,11 @@ import type { Extras } from './extras.js';
 // Read while the script runs: `currentScript` is null afterwards. Its `nonce` property (the
 // attribute is blanked by browsers) is the page's CSP nonce.
 const script = document.currentScript as HTMLScriptElement | null;
-let loading: Promise<Extras> | undefined;
+const loading: Record<string, Promise<unknown> | undefined> = {};
 
-/** What `hotline-widget-extras.js` registered (`register.ts`), once it ran. */
-const registered = (): Extras | undefined => (globalThis as { Hotline?: { __extras?: Extras } }).Hotline?.__extras;
+/** What a file registered on the `Hotline` global (`register.ts`), once it ran. */
+const registered = <T>(key: string): T | undefined =>
+  (globalThis as { Hotline?: Record<string, T | undefined> }).Hotline?.[key];
 
 /**
  * The extras for the one-script-tag build: `hotline-widget-extras.js` from the directory of
@@ -16,19 +17,27 @@ const registered = (): Extras | undefined => (globalThis as { Hotline?: { __extr
  * once for the page; a failed load is forgotten, so the next call tries again. Already there
  * when the page has the extras file as a `<script>` tag of its own.
  */
-export function loadExtras(url?: string): Extras | Promise<Extras> {
-  const extras = registered();
-  if (extras) return extras;
-  loading ??= fetchExtras(url).catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
+export const loadExtras = (url?: string): Extras | Promise<Extras> =>
+  loadFile<Extras>('__extras', 'hotline-widget-extras.js', url);
+
+/**
+ * A file beside the widget's script that registers `Hotline[key]` when it runs (the extras,
+ * the voice file), loaded once; it rejects with `UNAVAILABLE` (reason `<key>_unavailable`)
+ * when it cannot load, and is tried again on the next call.
+ */
+export function loadFile<T>(key: string, file: string, url?: string): T | Promise<T> {
+  const done = registered<T>(key);
+  if (done) return done;
+  loading[key] ??= fetchFile<T>(key, url ?? script?.src.replace(/[^/?#]*([?#].*)?$/, `${file}$1`)).catch(
+    (error: unknown) => {
+      loading[key] = undefined;
+      throw error;
+    },
+  );
+  return loading[key] as Promise<T>;
 }
 
-async function fetchExtras(
-  url = script?.src.replace(/[^/?#]*([?#].*)?$/, 'hotline-widget-extras.js$1'),
-): Promise<Extras> {
+async function fetchFile<T>(key: string, url: string | undefined): Promise<T> {
   try {
     url = new URL(url as string, document.baseURI).href;
     // A module import first: a nonce policy allows it (browsers hand the importing script's
@@ -47,7 +56,7 @@ async function fetchExtras(
     }
   }
   return (
-    registered() ??
-    Promise.reject(new ClientError('UNAVAILABLE', `could not load ${url}`, { reason: 'extras_unavailable' }))
+    registered<T>(key) ??
+    Promise.reject(new ClientError('UNAVAILABLE', `could not load ${url}`, { reason: `${key.slice(2)}_unavailable` }))
   );
 }

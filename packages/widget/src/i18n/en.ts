@@ -48,6 +48,8 @@ export interface Messages {
   fileTooLarge: string;
   /** Label of the composer and of the message field of the offline form. */
   message: string;
+  /** The click-to-call button (with the `voice` option). */
+  call: string;
   /** Pre-chat form. */
   prechatTitle: string;
   startChat: string;
@@ -104,6 +106,7 @@ export const enChat = {
   error: 'Something went wrong. Please try again.',
   fileTooLarge: 'The file is too large (at most {size}).',
   message: 'Message',
+  call: 'Call',
 } satisfies Partial<Messages>;
 
 /** English texts of the pre-chat and offline forms and of the end of a chat (the extras). */

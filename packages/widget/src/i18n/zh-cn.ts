@@ -33,6 +33,7 @@ export const zhCN: Messages = /* @__PURE__ */ inOrderOf(en, [
   '出错了，请重试。', // error
   '文件过大（最大 {size}）。', // fileTooLarge
   '消息', // message
+  '通话', // call
   '开始之前', // prechatTitle
   '开始聊天', // startChat
   '此项为必填项。', // required

@@ -17,7 +17,7 @@ export const CSS = `:host{all:initial;${declarations(PALETTES.light)};--hotline-
 [part~=root]{position:fixed;bottom:20px;inset-inline-end:20px;z-index:var(--hotline-z);font:15px/1.45 var(--hotline-font);color:var(--hotline-text);display:flex;flex-direction:column;align-items:end;gap:12px}\
 [data-position=left]{inset-inline:20px auto;align-items:start}\
 button{cursor:pointer;border:1px solid #0000;background:var(--hotline-accent);color:var(--hotline-accent-text);padding:8px 14px;font-weight:600;border-radius:8px}\
-[part~=end-button],[part~=message] button{background:none;color:inherit;border-color:currentColor;padding:2px 10px}\
+[part~=end-button],[part~=call-button],[part~=message] button{background:none;color:inherit;border-color:currentColor;padding:2px 10px}\
 [part~=close-button],[part~=attach-button],[part~=send-button]{background:none;color:inherit;padding:6px;display:flex}\
 :focus-visible{outline:3px solid var(--hotline-focus);outline-offset:2px}\
 [tabindex="-1"]{outline:0}\
