@@ -96,6 +96,22 @@ export const pagePhone = {
     }, digit),
 };
 
+/**
+ * Waits until each agent page is registered and the caller page's SIP socket is up, then
+ * tells the server the agents (keyed by agent id) can take calls.
+ */
+export async function readyPhones(stack: VoiceStack, caller: Page, agents: Record<string, Page>): Promise<void> {
+  for (const agent of Object.values(agents)) {
+    await waitFor(
+      'agent registered',
+      15_000,
+      async () => (await pagePhone.snapshot(agent)).registration === 'registered',
+    );
+  }
+  await waitFor('caller connected', 15_000, async () => (await pagePhone.snapshot(caller)).connection === 'connected');
+  for (const agentId of Object.keys(agents)) await stack.hook(caller, 'routable', { agentId });
+}
+
 /** Starts the namespace, the voice server, Kamailio and Chromium, in that order. */
 export async function startVoiceStack(options: VoiceStackOptions): Promise<VoiceStack> {
   const sipDomain = options.sipDomain ?? 'hotline.test';

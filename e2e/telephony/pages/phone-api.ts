@@ -1,4 +1,5 @@
 /** What the caller and agent pages expose on `window` for the browser call tests to drive. */
+import type { Softphone } from '@hotline/telephony';
 
 /** One call of a page's softphone. */
 export interface PageCall {
@@ -63,4 +64,6 @@ export interface PageIvr {
 export interface PageGlobals {
   phone: PagePhone;
   ivr?: PageIvr;
+  /** The page's softphone, for tests that need more than `phone` (the conference). */
+  softphone: Softphone;
 }

@@ -117,6 +117,8 @@ export function startPagePhone(): { softphone: Softphone; dial(target: string, h
     },
   };
   (window as unknown as { phone: PagePhone }).phone = phone;
+  // The conference test drives the softphone itself (its calls, `conference`).
+  (window as unknown as { softphone: Softphone }).softphone = softphone;
   if (settings.register) softphone.register();
   else softphone.start();
   return { softphone, dial };

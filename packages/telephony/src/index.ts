@@ -6,6 +6,7 @@ export {
   transitionCall,
 } from './softphone/call-machine.js';
 export { Call } from './softphone/call.js';
+export { Conference } from './softphone/conference.js';
 export { TypedEmitter } from './softphone/emitter.js';
 export { glareRetryDelayMs, REQUEST_PENDING, retryOnGlare } from './softphone/glare-retry.js';
 export { estimateMos } from './softphone/mos.js';
@@ -35,6 +36,14 @@ export type {
   ResumableCallState,
 } from './softphone/call-machine.js';
 export type { CallEvents, DtmfTransport } from './softphone/call.js';
+export type {
+  AudioContextLike,
+  AudioNodeLike,
+  ConferenceEvents,
+  ConferenceOptions,
+  GainNodeLike,
+  MediaStreamDestinationLike,
+} from './softphone/conference.js';
 export type { Unsubscribe } from './softphone/emitter.js';
 export type { GlareRetryOptions, ReinviteOutcome } from './softphone/glare-retry.js';
 export type { MosInput } from './softphone/mos.js';

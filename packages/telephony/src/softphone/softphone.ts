@@ -1,6 +1,7 @@
-import { UnavailableError, ValidationError } from '@hotline/core';
+import { ConflictError, UnavailableError, ValidationError } from '@hotline/core';
 import * as JsSIP from 'jssip';
 import { Call, type TransferRequest } from './call.js';
+import { type AudioContextLike, type Conference, type ConferenceOptions, startConference } from './conference.js';
 import { TypedEmitter } from './emitter.js';
 import type { JsSipModuleLike, NewSessionEvent, SipSessionLike, SipUaLike } from './jssip-types.js';
 import { type ResolvedSoftphoneOptions, resolveSoftphoneOptions, type SoftphoneOptions } from './options.js';
@@ -68,6 +69,8 @@ export class Softphone extends TypedEmitter<SoftphoneEvents> {
   private selected: AudioDevices = {};
   /** Calls started by a transfer, and the call each one takes over from. */
   private readonly successors = new WeakMap<Call, Call>();
+  /** Calls in a conference; the call sink plays the conference's mix meanwhile. */
+  private readonly conferenced = new Set<Call>();
 
   /** @internal Use {@link createSoftphone}. */
   constructor(options: ResolvedSoftphoneOptions) {
@@ -201,6 +204,67 @@ export class Softphone extends TypedEmitter<SoftphoneEvents> {
     if (devices.input !== undefined && devices.input !== this.selected.input) await this.switchInput(devices.input);
     this.selected = next;
     this.emit('devices', { ...next });
+  }
+
+  /**
+   * Joins two of this softphone's calls (connected or held; typically the caller on hold
+   * and a consultation call) into a three-way conference mixed locally with Web Audio:
+   * held calls are taken off hold, each remote party hears the agent plus the other party,
+   * and the call sink plays both parties. Hanging up either call ends the conference and
+   * leaves the other connected with its own microphone; `conference.end()` keeps both.
+   * Muting either call (or the conference) mutes the agent in both mixes.
+   *
+   * Throws `ValidationError` (the same call twice, or a call of another softphone),
+   * `IllegalTransitionError` (a call neither connected nor held), `ConflictError` (a call
+   * already in a conference) or `UnavailableError` (no Web Audio, no audio yet either way,
+   * an unhold refused), all before anything changes except an unhold that succeeded.
+   *
+   * @example
+   * ```ts
+   * await caller.hold();
+   * const colleague = softphone.call('sip:bob@example.com');
+   * colleague.on('state', async ({ state }) => {
+   *   if (state !== 'connected') return;
+   *   const conference = await softphone.conference(caller, colleague);
+   *   conference.on('ended', ({ remaining }) => console.log('back to', remaining?.remoteUri));
+   * });
+   * ```
+   */
+  async conference(a: Call, b: Call, options: ConferenceOptions = {}): Promise<Conference> {
+    for (const [path, call] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      if (!(call instanceof Call) || !this.active.has(call)) {
+        throw new ValidationError('Not a call of this softphone', [
+          { path, message: 'not a live call of this softphone' },
+        ]);
+      }
+      if (this.conferenced.has(call)) throw new ConflictError('The call is already in a conference');
+    }
+    const owned = options.audioContext === undefined;
+    const audioContext = options.audioContext ?? createAudioContext();
+    const calls = [a, b] as const;
+    const conference = startConference({
+      calls,
+      audioContext,
+      ownsContext: owned,
+      streamOf: (track) => new MediaStream([track]),
+      playToAgent: (stream) => this.playConference(stream),
+      keepPlaying: keepRemotePlaying,
+      onEnded: () => {
+        for (const call of calls) this.conferenced.delete(call);
+        this.playConference(undefined);
+      },
+    });
+    for (const call of calls) this.conferenced.add(call);
+    try {
+      return await conference;
+    } catch (err) {
+      for (const call of calls) this.conferenced.delete(call);
+      if (owned) await audioContext.close?.().catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
@@ -347,9 +411,23 @@ export class Softphone extends TypedEmitter<SoftphoneEvents> {
 
   /** The call sink plays the call being talked on: the last one connected (others are held). */
   private playRemoteAudio(call: Call): void {
+    if (this.conferenced.has(call)) return;
+    this.playOnSink(call.remoteStream, call.state === 'connected');
+  }
+
+  /** The conference's mix on the call sink; `undefined` gives the sink back to the live call. */
+  private playConference(stream: MediaStream | undefined): void {
+    if (stream) {
+      this.playOnSink(stream, true);
+      return;
+    }
+    const live = this.calls.filter((call) => call.state === 'connected' && !this.conferenced.has(call)).at(-1);
+    if (live) this.playRemoteAudio(live);
+  }
+
+  private playOnSink(stream: MediaStream | undefined, connected: boolean): void {
     const sink = this.options.audioSinks.call;
-    const stream = call.remoteStream;
-    if (!sink || !stream || call.state !== 'connected' || !('srcObject' in sink)) return;
+    if (!sink || !stream || !connected || !('srcObject' in sink)) return;
     if (sink.srcObject === stream) return;
     sink.srcObject = stream;
     // Autoplay may be refused before a user gesture; the host's UI can call play() again.
@@ -386,4 +464,21 @@ export class Softphone extends TypedEmitter<SoftphoneEvents> {
  */
 export function createSoftphone(options: SoftphoneOptions): Softphone {
   return new Softphone(resolveSoftphoneOptions(options));
+}
+
+function createAudioContext(): AudioContextLike {
+  if (typeof AudioContext !== 'function') throw new UnavailableError('No Web Audio (AudioContext) in this environment');
+  return new AudioContext();
+}
+
+/** Chromium feeds a remote WebRTC stream into Web Audio only while a media element plays it. */
+function keepRemotePlaying(stream: MediaStream): () => void {
+  if (typeof Audio !== 'function') return () => undefined;
+  const element = new Audio();
+  element.muted = true;
+  element.srcObject = stream;
+  element.play().catch(() => undefined);
+  return () => {
+    element.srcObject = null;
+  };
 }
