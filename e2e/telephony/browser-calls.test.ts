@@ -109,7 +109,7 @@ describeWith([CHROMIUM, KAMAILIO], 'browser calls through Kamailio and the Hotli
     expect(await callCount(agentEn)).toBe(0);
   });
 
-  it('hold and unhold, mute, DTMF by INFO both ways, blind transfer B → A, hang-up: wrap_up and the call.* timeline', async () => {
+  it('hold and unhold, mute, DTMF by INFO both ways, blind transfer B → A moves the conversation to A, hang-up: wrap_up with A and the call.* timeline', async () => {
     const first = (await lastCall(caller))?.id ?? '';
 
     await pagePhone.act(agentZh, 'hold');
@@ -154,20 +154,30 @@ describeWith([CHROMIUM, KAMAILIO], 'browser calls through Kamailio and the Hotli
     await pagePhone.act(caller, 'hangup');
     await endsWith(agentEn, 'remote_hangup');
 
-    // The queue call's dialog ended when B's transfer completed: the conversation is in
-    // wrap_up, its voice leg closed, and Kamailio's reports are on the timeline in order.
+    // Kamailio reported the caller's new INVITE to A as a transfer of the queue call: the
+    // conversation moved to A on a second voice leg (the first closed by the transfer), and
+    // A's caller hanging up sent it to wrap_up with A.
     const { conversation: done, timeline } = await conversation(first, 'wrap_up');
-    expect(done).toMatchObject({ status: 'wrap_up', assigneeId: ZH });
-    expect(done.legs).toEqual([expect.objectContaining({ channel: 'voice', endedAt: expect.any(String) })]);
+    expect(done).toMatchObject({ status: 'wrap_up', assigneeId: EN });
+    expect(done.legs).toEqual([
+      expect.objectContaining({ channel: 'voice', endedAt: expect.any(String) }),
+      expect.objectContaining({ channel: 'voice', endedAt: expect.any(String) }),
+    ]);
     expect(timeline.map(({ name }) => name)).toEqual([
       'call.answered',
       'call.held',
       'call.resumed',
       'call.transferred',
+      'call.answered',
       'call.ended',
     ]);
+    expect(timeline[0]?.data).toMatchObject({ agentId: ZH });
     expect(timeline[3]?.data).toMatchObject({ target: `sip:${EN}@${stack.sipDomain}` });
-    await stack.hook(caller, 'resolve', { agentId: ZH, conversationId: done.id });
+    expect(timeline[4]?.data).toMatchObject({ agentId: EN, transferOf: expect.any(String) });
+    // The browser's session id is the queue call's Call-ID followed by its From tag.
+    expect(first.startsWith(String(timeline[4]?.data.transferOf))).toBe(true);
+    expect(timeline[5]?.data).toMatchObject({ answered: true, by: 'caller' });
+    await stack.hook(caller, 'resolve', { agentId: EN, conversationId: done.id });
   });
 
   it('Kamailio restarted on the same ports: both agents re-register within 10 s and the next call connects', async () => {

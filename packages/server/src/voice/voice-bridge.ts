@@ -20,7 +20,7 @@ import {
   voiceRouteRequestSchema,
 } from './voice-options.js';
 import type { VoicePresence } from './voice-presence.js';
-import { agentOfAor, callerIdentity, conversationIdOf, key, queueOf, sipTargetOf } from './voice-sip.js';
+import { agentOfAor, callerIdentity, conversationIdOf, key, normalized, queueOf, sipTargetOf } from './voice-sip.js';
 import type { CallTimeline } from './voice-timeline.js';
 
 const DEFAULT_WAIT_MS = 5_000;
@@ -44,6 +44,14 @@ export interface VoiceCall {
   answered: boolean;
   /** Epoch ms of the answer, for the call's duration. */
   answeredAt?: number;
+  /** The caller's address (normalized), to recognise the caller's new INVITE of a transfer. */
+  caller?: string;
+  /** The Refer-To (normalized) of the REFER reported on this call, until a transfer call follows it. */
+  referTo?: string;
+  /** This call moved to another agent by a transfer: its own end changes nothing. */
+  transferredTo?: string;
+  /** A transfer call: the routed call it takes over and the agent it was sent to. */
+  transferOf?: { callId: string; agentId: string; replaces?: string };
 }
 
 /** Someone waiting for an offer of a conversation. */
@@ -66,7 +74,9 @@ export interface VoiceBridgeParts {
  * Call-ID, so a request repeated after a server restart finds the same conversation. An
  * agent who does not answer gets its reservation refused, so routing's refusal cooldown
  * sends the call to someone else. Answer, hold, transfer and hang-up are `call.*` system
- * messages in the conversation's timeline.
+ * messages in the conversation's timeline. A blind or attended transfer (the caller's new
+ * call to another agent, reported as `transfer_call`) moves the conversation to that agent
+ * when they answer, on a new voice leg.
  */
 export class VoiceBridge {
   private readonly trunks: readonly VoiceTrunk[];
@@ -131,7 +141,7 @@ export class VoiceBridge {
         chatId: request.attributes.conversationId,
       });
       if (escalated.action !== 'route') return { action: this.unreachable, conversationId: escalated.conversationId };
-      call = escalated.call;
+      call = { ...escalated.call, caller: normalized(request.caller) };
       this.remember(callKey, call);
       return this.ring(trunk, call, call.holderId as string);
     }
@@ -160,12 +170,13 @@ export class VoiceBridge {
         queueId,
         attempts: 0,
         answered: false,
+        caller: normalized(request.caller),
       };
       this.remember(callKey, call);
       await this.dispatcher.enqueue({ tenantId, conversationId, channel: 'voice', queueId, attributes });
     }
-    if (call.answered) {
-      throw new HotlineError('CONFLICT', `call ${request.callId} was answered already`, {
+    if (call.answered || call.transferOf) {
+      throw new HotlineError('CONFLICT', `call ${request.callId} was answered or transferred already`, {
         details: { conversationId: call.conversationId },
       });
     }
@@ -193,7 +204,8 @@ export class VoiceBridge {
 
   /**
    * A call event (`answered`, `held`, `resumed`, `transferred`, `ended`), recorded in the
-   * conversation's timeline; or a softphone registration (`registered`, `unregistered`).
+   * conversation's timeline; a transfer's new call (`transfer_call`); or a softphone
+   * registration (`registered`, `unregistered`).
    * `answered` accepts the ringing agent's reservation; `ended` closes the voice leg and
    * sends a routed call to wrap-up (answered) or abandons it (the caller left the line).
    */
@@ -210,6 +222,7 @@ export class VoiceBridge {
         ? { agentId, registered: false }
         : { agentId, registered: true, expiresAt: new Date(expiresAt).toISOString() };
     }
+    if (request.event === 'transfer_call') return this.linkTransfer(trunk, request);
     const callKey = key(tenantId, request.callId);
     const call = this.calls.get(callKey);
     if (!call) throw new HotlineError('NOT_FOUND', `no routed call ${request.callId}`);
@@ -226,13 +239,14 @@ export class VoiceBridge {
   private async callEvent(
     callKey: string,
     call: VoiceCall,
-    request: Exclude<VoiceEventRequest, { event: 'registered' | 'unregistered' }>,
+    request: Exclude<VoiceEventRequest, { event: 'registered' | 'unregistered' | 'transfer_call' }>,
   ): Promise<boolean> {
     const { tenantId, conversationId, legId } = call;
     const agentId = call.holderId ?? call.offer?.agentId;
     const at = { tenantId, conversationId, legId, ...(request.eventId ? { eventId: request.eventId } : {}) };
     if (request.event === 'answered') {
       if (call.answered) return false;
+      if (call.transferOf) return this.takeOver(call, request.callId);
       if (!call.offer && call.holderId === undefined) {
         throw new HotlineError('CONFLICT', `call ${request.callId} is not ringing an agent`, {
           details: { reason: 'not_ringing' },
@@ -245,12 +259,18 @@ export class VoiceBridge {
     }
     if (request.event === 'ended') {
       this.calls.delete(callKey);
+      // A call handed over by a transfer, or a transfer call nobody answered: the
+      // conversation follows the other call.
+      if (call.transferredTo !== undefined || (call.transferOf && !call.answered)) return false;
       const seconds = call.answeredAt === undefined ? 0 : (this.hotline.clock.now() - call.answeredAt) / 1000;
       const data = { answered: call.answered, durationSeconds: Math.round(seconds), by: request.by ?? 'unknown' };
       // The timeline first: an abandoned conversation takes no more messages.
       const { recorded } = await this.timeline.end({ ...at, data });
-      if (call.holderId !== undefined) await this.presence.setOnCall(tenantId, call.holderId, false);
-      else if (call.answered && call.offer) await this.dispatcher.end(tenantId, call.offer.agentId, conversationId);
+      if (call.holderId !== undefined) {
+        await this.presence.setOnCall(tenantId, call.holderId, false);
+        // A transfer call core followed: the conversation is the agent's, not a chat's.
+        if (call.transferOf) await this.dispatcher.end(tenantId, call.holderId, conversationId);
+      } else if (call.answered && call.offer) await this.dispatcher.end(tenantId, call.offer.agentId, conversationId);
       else await this.dispatcher.customerLeft(tenantId, conversationId);
       return recorded;
     }
@@ -259,9 +279,156 @@ export class VoiceBridge {
         details: { reason: 'not_answered' },
       });
     }
+    if (request.event === 'transferred') call.referTo = normalized(request.target);
     const data: Attributes =
       request.event === 'transferred' ? { target: request.target } : { by: request.by ?? 'unknown' };
     return (await this.timeline.record({ ...at, event: request.event, data })).recorded;
+  }
+
+  /**
+   * The caller's new INVITE after a REFER: the answered call of that caller whose REFER
+   * named this target (or, failing that, held by the `Referred-By` agent) is the one being
+   * transferred. Nothing changes until the target answers. A repeat links nothing more;
+   * anything else is `NOT_FOUND` (an ordinary call between extensions, another tenant's).
+   */
+  private async linkTransfer(
+    trunk: VoiceTrunk,
+    request: Extract<VoiceEventRequest, { event: 'transfer_call' }>,
+  ): Promise<VoiceEventAnswer> {
+    const { tenantId } = trunk;
+    const callKey = key(tenantId, request.callId);
+    const known = this.calls.get(callKey);
+    if (known && !known.transferOf) {
+      throw new HotlineError('CONFLICT', `call ${request.callId} is routed already`, {
+        details: { conversationId: known.conversationId },
+      });
+    }
+    const answer = async (call: VoiceCall) => {
+      const transferOf = call.transferOf as NonNullable<VoiceCall['transferOf']>;
+      const { status } = await this.hotline.conversations.get(tenantId, call.conversationId);
+      return {
+        conversationId: call.conversationId,
+        status,
+        linked: true as const,
+        transferOf: transferOf.callId,
+        agentId: transferOf.agentId,
+      };
+    };
+    if (known) return answer(known);
+    const agentId = await agentOfAor(this.hotline.storage, trunk, request.target);
+    const referrer = request.referredBy
+      ? await agentOfAor(this.hotline.storage, trunk, request.referredBy).catch(() => undefined)
+      : undefined;
+    const caller = normalized(request.caller);
+    const target = normalized(request.target);
+    let found: [string, VoiceCall] | undefined;
+    for (const entry of this.calls) {
+      const [, call] = entry;
+      const holder = call.offer?.agentId;
+      if (call.tenantId !== tenantId || !call.answered || call.transferOf || call.transferredTo !== undefined) continue;
+      if (call.caller !== caller || holder === undefined || holder === agentId) continue;
+      if (call.referTo === target) found = entry;
+      else if (!found && referrer !== undefined && holder === referrer) found = entry;
+    }
+    if (!found) {
+      throw new HotlineError('NOT_FOUND', `no routed call of ${request.caller} is being transferred`, {
+        details: { callId: request.callId },
+      });
+    }
+    const [oldKey, old] = found;
+    const call: VoiceCall = {
+      tenantId,
+      conversationId: old.conversationId,
+      legId: '',
+      attempts: 0,
+      answered: false,
+      caller,
+      transferOf: {
+        callId: oldKey.slice(tenantId.length + 1),
+        agentId,
+        ...(request.replaces ? { replaces: request.replaces } : {}),
+      },
+    };
+    this.remember(callKey, call);
+    return answer(call);
+  }
+
+  /**
+   * The transfer target answered: routing hands the conversation from the agent who held
+   * it to the target (the holder's capacity is freed, the target's offer accepted), the
+   * old voice leg closes on its `call.transferred` and a new leg carries this call.
+   */
+  private async takeOver(call: VoiceCall, callId: string): Promise<boolean> {
+    const { tenantId, conversationId } = call;
+    const transferOf = call.transferOf as NonNullable<VoiceCall['transferOf']>;
+    const old = this.calls.get(key(tenantId, transferOf.callId));
+    const from = old?.offer;
+    if (!old || !from || old.transferredTo !== undefined) {
+      throw new HotlineError('CONFLICT', `call ${transferOf.callId} cannot be transferred any more`, {
+        details: { reason: 'not_transferable', callId },
+      });
+    }
+    const offer = await this.handOver(call, from);
+    old.transferredTo = transferOf.agentId;
+    const at = { tenantId, conversationId, legId: old.legId };
+    if (old.referTo === undefined) {
+      await this.timeline.record({ ...at, event: 'transferred', data: { target: transferOf.agentId } });
+    }
+    await this.timeline.close(at);
+    const after = await this.hotline.conversations.addLeg(tenantId, conversationId, {
+      channel: 'voice',
+      ...(old.caller ? { address: old.caller } : {}),
+      externalRef: callId,
+    });
+    call.legId = after.legs.at(-1)?.id ?? '';
+    if (offer) call.offer = offer;
+    else call.holderId = transferOf.agentId;
+    call.answered = true;
+    call.answeredAt = this.hotline.clock.now();
+    const data: Attributes = {
+      agentId: transferOf.agentId,
+      transferOf: transferOf.callId,
+      ...(transferOf.replaces ? { replaces: transferOf.replaces } : {}),
+    };
+    return (await this.timeline.record({ tenantId, conversationId, legId: call.legId, event: 'answered', data }))
+      .recorded;
+  }
+
+  /**
+   * Hands the conversation to the agent the call was transferred to. Through routing when
+   * it agrees (the transferring agent's task ends, the target's offer is accepted: the
+   * offer is returned). Routing refuses a target that is offline, at capacity or not
+   * eligible for the task (another language): the caller is talking to that agent all the
+   * same, so core follows the call (`transfer` then `accept`, or `assign` when routing's
+   * sync put it back in line meanwhile), routing releases the old task on seeing core's
+   * transfer, and the agent counts as on a call for voice, like an escalated chat's call.
+   */
+  private async handOver(call: VoiceCall, from: DispatchOffer): Promise<DispatchOffer | undefined> {
+    const { tenantId, conversationId } = call;
+    const { agentId } = call.transferOf as NonNullable<VoiceCall['transferOf']>;
+    try {
+      await this.dispatcher.transfer(tenantId, from.agentId, conversationId, { agentId });
+    } catch (error) {
+      if (!(error instanceof HotlineError && error.code === 'CONFLICT')) throw error;
+      const { conversations } = this.hotline;
+      await conversations.apply(tenantId, conversationId, { type: 'transfer', agentId });
+      try {
+        await conversations.apply(tenantId, conversationId, { type: 'accept', agentId });
+      } catch (failure) {
+        if (!(failure instanceof HotlineError && failure.code === 'ILLEGAL_TRANSITION')) throw failure;
+        await conversations.apply(tenantId, conversationId, { type: 'assign', agentId });
+      }
+      await this.presence.setOnCall(tenantId, agentId, true);
+      return undefined;
+    }
+    const offer = await this.nextOffer(conversationId, from.reservationId);
+    if (!offer || offer.agentId !== agentId) {
+      throw new HotlineError('CONFLICT', `no offer of ${conversationId} to ${agentId}`, {
+        details: { reason: 'no_offer', conversationId },
+      });
+    }
+    await this.dispatcher.accept(tenantId, offer.agentId, offer.reservationId);
+    return offer;
   }
 
   private async ring(trunk: VoiceTrunk, call: VoiceCall, agentId: string) {

@@ -107,6 +107,24 @@ export const voiceEventRequestSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('resumed'), ...callEvent, by: callPartySchema.optional() }),
   /** A REFER: the call is handed to `target` (its Refer-To). */
   z.object({ event: z.literal('transferred'), ...callEvent, target: sipAddressSchema }),
+  /**
+   * A new INVITE to an agent's AOR, perhaps the caller's leg of a blind transfer (a REFER
+   * reported as `transferred` before it): Hotline links it to that call's conversation
+   * (`NOT_FOUND` when it is no transfer of a call it routed). Its `answered` then moves
+   * the conversation to the target agent; its `ended` sends it to wrap-up with them.
+   */
+  z.object({
+    event: z.literal('transfer_call'),
+    ...callEvent,
+    /** The new INVITE's From: the party being transferred. */
+    caller: sipAddressSchema,
+    /** Its request URI: the transfer target's AOR. */
+    target: sipAddressSchema,
+    /** Its `Referred-By`, when the transferee's phone sends one: the transferring agent's AOR. */
+    referredBy: sipAddressSchema.optional(),
+    /** Its `Replaces` (attended transfer), kept in the timeline. */
+    replaces: z.string().min(1).max(512).optional(),
+  }),
   /** A REGISTER saved: the AOR's agent is reachable for voice for `expires` seconds (0 unregisters). */
   z.object({ event: z.literal('registered'), aor: sipAddressSchema, expires: z.int().min(0).max(86_400) }),
   z.object({ event: z.literal('unregistered'), aor: sipAddressSchema, expires: z.int().min(0).max(86_400).optional() }),
@@ -117,6 +135,7 @@ export type VoiceEventRequest = z.output<typeof voiceEventRequestSchema>;
 /** The bridge's answer to a call event. */
 export type VoiceEventAnswer =
   | { conversationId: string; status: string; recorded: boolean }
+  | { conversationId: string; status: string; linked: true; transferOf: string; agentId: string }
   | { agentId: string; registered: boolean; expiresAt?: string };
 
 /** The bridge's answer to a route request. */

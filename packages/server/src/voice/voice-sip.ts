@@ -23,7 +23,7 @@ export function userOf(address: string): string {
 }
 
 /** `sip:user@host` without display name, brackets, parameters or headers; host lower-cased. */
-function normalized(address: string): string {
+export function normalized(address: string): string {
   const inner = /<([^>]*)>/.exec(address)?.[1] ?? address.trim();
   const bare = inner.replace(/^sips?:/i, '').split(/[;?]/)[0] ?? '';
   const at = bare.indexOf('@');

@@ -1,12 +1,14 @@
 import { type Clock, systemClock, type TimerHandle } from '@hotline/core';
 import { expect } from 'vitest';
-import { startTestServer, TENANT_A, type TestServer } from '../test-kit.js';
+import { startTestServer, TENANT_A, TENANT_B, type TestServer } from '../test-kit.js';
 
 // Shared setup of the voice tests: a server with one Kamailio trunk for tenant A, a voice
 // queue, a web chat queue and two agents (one targeted by id, one by `attributes.sipUri`),
 // and a clock the tests can move forward.
 
 export const SECRET = 'kamailio-trunk-secret-0123456789abcdef';
+/** Tenant B's trunk (no voice queues or agents): a foreign SIP server for tenant A's calls. */
+export const SECRET_B = 'kamailio-b-trunk-secret-0123456789abcdef';
 export const VIC = 'agt_vic';
 export const WEN = 'agt_wen';
 export const VIC_AOR = 'sip:agt_vic@hotline.test';
@@ -75,6 +77,7 @@ export async function startVoiceServer(): Promise<VoiceTestServer> {
           sipDomain: 'hotline.test',
           queues: { support: 'que_voice' },
         },
+        { id: 'kamailio_b', tenantId: TENANT_B, secret: SECRET_B, sipDomain: 'hotline.test' },
       ],
       reservationWaitMs: 400,
       retryAfterMs: 150,
@@ -119,4 +122,14 @@ export async function startVoiceServer(): Promise<VoiceTestServer> {
     },
     newCall: () => `call-${++callSeq}-${Date.now()}@127.0.0.1`,
   };
+}
+
+/** A voice server where both agents' softphones are registered and both agents available. */
+export async function startReadyVoiceServer(): Promise<VoiceTestServer> {
+  const v = await startVoiceServer();
+  await v.register(VIC_AOR);
+  await v.register(WEN_AOR);
+  await v.setAvailable(VIC, true);
+  await v.setAvailable(WEN, true);
+  return v;
 }

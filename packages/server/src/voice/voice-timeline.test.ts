@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TENANT_A, TENANT_B } from '../test-kit.js';
-import { startVoiceServer, VIC, VIC_AOR, type VoiceTestServer, WEN, WEN_AOR } from './voice-test-kit.js';
+import { startReadyVoiceServer, VIC, VIC_AOR, type VoiceTestServer, WEN, WEN_AOR } from './voice-test-kit.js';
 
 // Calls in conversation timelines: `call.*` system messages and voice legs, a web chat
 // escalating to a call in the same conversation, and the softphone's REST call events.
@@ -8,11 +8,7 @@ import { startVoiceServer, VIC, VIC_AOR, type VoiceTestServer, WEN, WEN_AOR } fr
 let v: VoiceTestServer;
 
 beforeAll(async () => {
-  v = await startVoiceServer();
-  await v.register(VIC_AOR);
-  await v.register(WEN_AOR);
-  await v.setAvailable(VIC, true);
-  await v.setAvailable(WEN, true);
+  v = await startReadyVoiceServer();
 });
 afterAll(() => v.t.stop());
 

@@ -66,6 +66,12 @@ export class CallTimeline {
     return { recorded: created, messageId: message.id };
   }
 
+  /** Closes a voice leg without a `call.ended` (a transferred call: its `call.transferred` ends it). */
+  async close(input: Pick<CallEventInput, 'tenantId' | 'conversationId' | 'legId'>): Promise<void> {
+    this.states.delete(`${input.tenantId}\u0000${input.legId}`);
+    await this.hotline.conversations.endLeg(input.tenantId, input.conversationId, input.legId);
+  }
+
   /** Records `call.ended` and closes the voice leg (its `endedAt`). */
   async end(input: Omit<CallEventInput, 'event'>): Promise<CallEventResult> {
     this.states.delete(`${input.tenantId}\u0000${input.legId}`);
