@@ -160,12 +160,14 @@ export function createHotlineServer(options: HotlineServerOptions): HotlineServe
     guard: options.ticketing?.guard ?? createTicketGuard({ policy, audit: hotline.audit, bus: hotline.bus, clock }),
   });
   const workflows = new TenantWorkflows(storage, routing.hasQueue);
+  const routed = withWorkflows(dispatcher, (request) => workflows.route(request));
+  const chatDispatcher = options.wrapDispatcher ? options.wrapDispatcher(routed, { hotline }) : routed;
   const gateway = createWebchatGateway({
     clock,
     onError: (error, context) => log.error('web chat error', error, { context }),
     ...options.webchat,
     hotline,
-    dispatcher: withWorkflows(dispatcher, (request) => workflows.route(request)),
+    dispatcher: chatDispatcher,
   });
   const timeline = new CallTimeline(hotline);
   const voice =

@@ -1,5 +1,5 @@
 import type { WebchatGatewayOptions } from '@hotline/channels';
-import type { Clock, PolicyOptions, Storage } from '@hotline/core';
+import type { Clock, Dispatcher, Hotline, PolicyOptions, Storage } from '@hotline/core';
 import type { TicketingOptions } from '@hotline/ticketing';
 import type { ApiKeyConfig } from './auth/authenticate.js';
 import type { ServerLogger } from './logging/logger.js';
@@ -77,4 +77,16 @@ export interface HotlineServerOptions {
   voice?: ServerVoiceOptions;
   /** How webhooks are delivered: timeouts, attempts, backoff, circuit breaker. @default the relay's defaults (8 attempts, 1 s doubling to 1 h) */
   webhookDelivery?: ServerWebhookDelivery;
+  /**
+   * Wraps the dispatcher the web chat gateway enqueues new chats through, for a host's
+   * own step in front of routing, such as a bot (`withChatFlow` of `@hotline/telephony`).
+   * It receives the dispatcher with the tenant's workflows already in it, so what the
+   * wrapper hands on is still routed by the workflows. Return the same object for every
+   * method but those you change (a `Proxy`, as `withChatFlow` does). It is called once,
+   * while the server is built, with the server's core (`context.hotline`). The REST API, voice
+   * and `start`/`close` keep using the unwrapped dispatcher: a wrapper with timers or
+   * listeners of its own restores and closes them itself.
+   * @default the dispatcher as is
+   */
+  wrapDispatcher?: (dispatcher: Dispatcher, context: { hotline: Hotline }) => Dispatcher;
 }

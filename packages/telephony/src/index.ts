@@ -26,6 +26,7 @@ export { FLOW_STATE_FORMAT, serializedFlowStateSchema } from './flows/index.js';
 export { localize, matchesKeyword, resolveLocale } from './flows/index.js';
 export { createFlowMachine } from './flows/index.js';
 export { parseFlowDefinition, resumeFlow, startFlow } from './flows/index.js';
+export { BOT_AUTHOR, CHAT_FLOW_ATTRIBUTE, chatFlowRecordSchema, withChatFlow } from './chat/index.js';
 
 export type {
   CallEndReason,
@@ -106,3 +107,10 @@ export type { SerializedFlowState } from './flows/index.js';
 export type { FlowContext } from './flows/index.js';
 export type { FlowMachine, FlowMachineInput } from './flows/index.js';
 export type { FlowRunner, StartFlowOptions } from './flows/index.js';
+export type {
+  ChatFlowControls,
+  ChatFlowDispatcher,
+  ChatFlowErrorContext,
+  ChatFlowOptions,
+  ChatFlowRecord,
+} from './chat/index.js';
