@@ -1,35 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_A, API_KEY, startTestServer, TENANT_A, TENANT_B, type TestServer } from './test-kit.js';
+import {
+  AGENT_A,
+  API_KEY,
+  enqueueChat,
+  startTestServer,
+  TENANT_A,
+  TENANT_B,
+  type TestServer,
+  until,
+} from './test-kit.js';
 
 let t: TestServer;
 let ann: string;
 let supervisor: string;
 let n = 0;
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}
-
 /** A web chat conversation enqueued on que_a and accepted by agt_ann. */
 async function assignedToAnn(): Promise<string> {
-  const { hotline, dispatcher } = t.server;
-  const { conversation } = await hotline.conversations.start({
-    tenantId: TENANT_A,
-    channel: 'webchat',
-    contact: { identity: { channel: 'email', address: `customer${++n}@example.com` } },
-  });
-  await dispatcher.enqueue({
-    tenantId: TENANT_A,
-    conversationId: conversation.id,
-    channel: 'webchat',
-    queueId: 'que_a',
-    attributes: {},
-  });
-  const offer = () => dispatcher.offersFor(TENANT_A, AGENT_A).find((o) => o.conversationId === conversation.id);
-  await until(() => offer() !== undefined, 'the offer');
-  await dispatcher.accept(TENANT_A, AGENT_A, offer()?.reservationId as string);
-  return conversation.id;
+  const chat = await enqueueChat(t.server, 'que_a', `customer${++n}@example.com`);
+  await until(() => chat.offer(AGENT_A) !== undefined, 'the offer');
+  await t.server.dispatcher.accept(TENANT_A, AGENT_A, chat.offer(AGENT_A)?.reservationId as string);
+  return chat.conversationId;
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_A, startTestServer, TENANT_A, type TestServer } from './test-kit.js';
+import { AGENT_A, enqueueChat, startTestServer, TENANT_A, type TestServer, until } from './test-kit.js';
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -7,36 +7,17 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('routing.refusalCooldownSeconds', () => {
   it('offers a declined chat to the same agent again once the cooldown ends, when nobody else can take it', async () => {
     const server = await startTestServer({ routing: { refusalCooldownSeconds: 1 } });
     t = server;
     const admin = await server.token(['admin']);
     await server.call('POST', '/api/v1/queues', { auth: admin, body: { id: 'que_a', name: 'A' } });
-    const { dispatcher, hotline } = server.server;
+    const { dispatcher } = server.server;
     await dispatcher.setConnected(TENANT_A, AGENT_A, true);
     await dispatcher.setActivity(TENANT_A, AGENT_A, 'available');
-    const { conversation } = await hotline.conversations.start({
-      tenantId: TENANT_A,
-      channel: 'webchat',
-      contact: { identity: { channel: 'email', address: 'ada@example.com' } },
-    });
-    await dispatcher.enqueue({
-      tenantId: TENANT_A,
-      conversationId: conversation.id,
-      channel: 'webchat',
-      queueId: 'que_a',
-      attributes: {},
-    });
-    const offer = () => dispatcher.offersFor(TENANT_A, AGENT_A).find((o) => o.conversationId === conversation.id);
+    const chat = await enqueueChat(server.server, 'que_a', 'ada@example.com');
+    const offer = () => chat.offer(AGENT_A);
     await until(() => offer() !== undefined, 'the first offer');
     const first = offer()?.reservationId as string;
     const declinedAt = Date.now();

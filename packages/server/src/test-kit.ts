@@ -110,3 +110,37 @@ export async function startTestServer(
     },
   };
 }
+
+/** Polls `check` every 10 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Starts a web chat conversation of `address` in tenant A and enqueues it on `queueId`;
+ * `offer(agentId)` is the conversation's current offer to that agent, if any.
+ */
+export async function enqueueChat(server: HotlineServer, queueId: string, address: string) {
+  const { hotline, dispatcher } = server;
+  const { conversation } = await hotline.conversations.start({
+    tenantId: TENANT_A,
+    channel: 'webchat',
+    contact: { identity: { channel: 'email', address } },
+  });
+  await dispatcher.enqueue({
+    tenantId: TENANT_A,
+    conversationId: conversation.id,
+    channel: 'webchat',
+    queueId,
+    attributes: {},
+  });
+  return {
+    conversationId: conversation.id,
+    offer: (agentId: string) =>
+      dispatcher.offersFor(TENANT_A, agentId).find((o) => o.conversationId === conversation.id),
+  };
+}

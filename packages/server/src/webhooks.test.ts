@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '@hotline/ticketing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TENANT_A, TENANT_B, type TestServer } from './test-kit.js';
+import { startTestServer, TENANT_A, TENANT_B, type TestServer, until } from './test-kit.js';
 
 const SECRET = 'webhook-signing-secret-0123456789abcdef';
 
@@ -17,14 +17,6 @@ let receiver: Server;
 const received: Received[] = [];
 let failuresLeft = 1;
 let t: TestServer;
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
