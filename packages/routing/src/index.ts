@@ -15,6 +15,7 @@ export {
   adoptTaskInputSchema,
   closedActionSchema,
   DEFAULT_ACTIVITIES,
+  engineSettingsSchema,
   overflowTargetSchema,
   preferredAgentSchema,
   queueDefinitionSchema,

@@ -7,11 +7,11 @@ import {
   createPolicy,
   type Hotline,
   type Policy,
+  parseInput,
   systemClock,
   UnavailableError,
-  ValidationError,
 } from '@hotline/core';
-import { type ConversationDispatcher, createConversationDispatcher } from '@hotline/routing';
+import { type ConversationDispatcher, createConversationDispatcher, engineSettingsSchema } from '@hotline/routing';
 import { createTicketGuard, createTicketing, type Ticketing, type TicketService } from '@hotline/ticketing';
 import type { ApiDeps } from './api/api-deps.js';
 import { apiRoutes } from './api/routes.js';
@@ -108,12 +108,12 @@ export interface HotlineServer {
  */
 export function createHotlineServer(options: HotlineServerOptions): HotlineServer {
   const clock = options.clock ?? systemClock;
-  const refusalCooldownSeconds = options.routing?.refusalCooldownSeconds ?? DEFAULT_REFUSAL_COOLDOWN_SECONDS;
-  if (!Number.isInteger(refusalCooldownSeconds) || refusalCooldownSeconds < 0 || refusalCooldownSeconds > 86_400) {
-    throw new ValidationError('routing.refusalCooldownSeconds must be a whole number of seconds from 0 to 86400', [
-      { path: 'routing.refusalCooldownSeconds', message: 'expected an integer from 0 to 86400' },
-    ]);
-  }
+  // Checked now with routing's own schema: the engines are made later, one per tenant.
+  const { refusalCooldownSeconds } = parseInput(
+    engineSettingsSchema.pick({ refusalCooldownSeconds: true }),
+    { refusalCooldownSeconds: options.routing?.refusalCooldownSeconds ?? DEFAULT_REFUSAL_COOLDOWN_SECONDS },
+    'routing options',
+  );
   const metrics =
     options.metrics === false
       ? undefined
